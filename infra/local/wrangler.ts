@@ -1,0 +1,40 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1" };
+
+/** Runs a wrangler command to completion (output shown), rejecting on a non-zero exit. */
+export function runWrangler(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [wranglerBin, ...args], {
+      cwd: projectRoot,
+      env: quietEnv,
+      stdio: "inherit",
+    });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`)),
+    );
+  });
+}
+
+/** Starts a long-running wrangler command (e.g. `dev`) whose output is prefixed with `label`. */
+export function startWrangler(label: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [wranglerBin, ...args], {
+    cwd: projectRoot,
+    env: quietEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => `[${label}] ${line}\n`)
+      .join("");
+  child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(prefix(chunk)));
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  return child;
+}

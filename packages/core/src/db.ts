@@ -1,0 +1,18 @@
+import type * as schema from "@edgeflow/schema";
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+
+/**
+ * What core needs from a database: drizzle's SQLite query builder plus an atomic batch (one D1
+ * batch is one transaction). Workers pass `drizzle(env.DB, { schema })`; core never sees D1.
+ */
+export type Database = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
+  batch<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>;
+};
+
+/** Runs write statements as one transaction; a list of any length (empty is a no-op). */
+export async function runAtomically(db: Database, statements: BatchItem<"sqlite">[]): Promise<void> {
+  const [first, ...rest] = statements;
+  if (first === undefined) return;
+  await db.batch([first, ...rest]);
+}

@@ -1,0 +1,10 @@
+export type { TrackingContext } from "./context";
+export type { Database } from "./db";
+export { limits } from "./limits";
+export * from "./tracking/experiments";
+export * from "./tracking/inputs";
+export * from "./tracking/log-batch";
+export * from "./tracking/log-model";
+export * from "./tracking/metric-history";
+export * from "./tracking/runs";
+export * from "./tracking/search-runs";

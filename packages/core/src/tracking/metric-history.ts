@@ -1,0 +1,129 @@
+import { type MetricWire, type MetricWithRunIdWire, MlflowError, metrics } from "@edgeflow/schema";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { TrackingContext } from "../context";
+import { limits } from "../limits";
+import { decodePageToken, encodePageToken } from "../search";
+import { validateMaxResults } from "../validation";
+import { metricToWire } from "./wire";
+
+/**
+ * A metric's full history in (step, timestamp, value) order — the metrics table's primary key
+ * order, so no sort is needed. Without max_results everything is returned, as MLflow's server
+ * does; with it, pages of at most `metricHistoryPage` points and a page token.
+ */
+export async function getMetricHistory(
+  ctx: TrackingContext,
+  runId: string,
+  metricKey: string,
+  page: { max_results?: number; page_token?: string },
+): Promise<{ metrics: MetricWire[]; next_page_token?: string }> {
+  const paged = page.max_results !== undefined || page.page_token !== undefined;
+  const offset = decodePageToken(page.page_token);
+  const limit = paged
+    ? validateMaxResults(page.max_results, limits.metricHistoryPage, limits.metricHistoryPage)
+    : -1;
+  const rows = await ctx.db
+    .select({
+      key: metrics.key,
+      value: metrics.value,
+      isNan: metrics.isNan,
+      timestamp: metrics.timestamp,
+      step: metrics.step,
+    })
+    .from(metrics)
+    .where(and(eq(metrics.runUuid, runId), eq(metrics.key, metricKey)))
+    .orderBy(asc(metrics.step), asc(metrics.timestamp), asc(metrics.value))
+    .limit(paged ? limit + 1 : -1)
+    .offset(offset);
+  const hasMore = paged && rows.length > limit;
+  return {
+    metrics: (hasMore ? rows.slice(0, limit) : rows).map(metricToWire),
+    next_page_token: hasMore ? encodePageToken(offset + limit) : undefined,
+  };
+}
+
+/** MLflow's step sampling: about `maxResults` evenly spaced steps, plus the first and last. */
+function sampleSteps(allSteps: number[], start: number, end: number, maxResults: number): Set<number> {
+  const lo = allSteps.findIndex((step) => step >= start);
+  const startIdx = lo === -1 ? allSteps.length : lo;
+  let endIdx = startIdx;
+  while (endIdx < allSteps.length && (allSteps[endIdx] as number) <= end) endIdx++;
+  if (endIdx - startIdx <= maxResults) return new Set(allSteps.slice(startIdx, endIdx));
+  const numSteps = endIdx - startIdx;
+  const interval = numSteps / maxResults;
+  const sampled = new Set<number>();
+  for (let i = 0; i < maxResults; i++) {
+    const idx = startIdx + Math.floor(i * interval);
+    if (idx < numSteps) sampled.add(allSteps[idx] as number);
+  }
+  sampled.add(allSteps[endIdx - 1] as number);
+  return sampled;
+}
+
+/** Server-side downsampling for charts (metrics/get-history-bulk-interval), with MLflow's rules. */
+export async function getMetricHistoryBulkInterval(
+  ctx: TrackingContext,
+  input: {
+    run_ids: string[];
+    metric_key: string;
+    start_step?: number;
+    end_step?: number;
+    max_results?: number;
+  },
+): Promise<{ metrics: MetricWithRunIdWire[] }> {
+  const runIds = input.run_ids;
+  if (runIds.length > limits.bulkIntervalMaxRuns) {
+    throw MlflowError.invalidParameter(
+      `GetMetricHistoryBulkInterval request must specify at most ${limits.bulkIntervalMaxRuns} run_ids. Received ${runIds.length} run_ids.`,
+    );
+  }
+  const maxResults = input.max_results ?? limits.bulkIntervalMaxResultsPerRun;
+  if (maxResults < 1 || maxResults > limits.bulkIntervalMaxResultsPerRun) {
+    throw MlflowError.invalidParameter(
+      `max_results must be between 1 and ${limits.bulkIntervalMaxResultsPerRun}.`,
+    );
+  }
+  let { start_step: start, end_step: end } = input;
+  if (start !== undefined && end !== undefined && start > end) {
+    throw MlflowError.invalidParameter(
+      `end_step must be greater than start_step. Found start_step=${start} and end_step=${end}.`,
+    );
+  }
+  if ((start === undefined) !== (end === undefined)) {
+    throw MlflowError.invalidParameter(
+      "If either start step or end step are specified, both must be specified.",
+    );
+  }
+  const ids = sql`(select value from json_each(${JSON.stringify(runIds)}))`;
+  const inRuns = and(inArray(metrics.runUuid, ids), eq(metrics.key, input.metric_key));
+  const [distinctSteps, extremes] = await ctx.db.batch([
+    ctx.db.selectDistinct({ step: metrics.step }).from(metrics).where(inRuns).orderBy(asc(metrics.step)),
+    ctx.db
+      .select({ min: sql<number>`min(${metrics.step})`, max: sql<number>`max(${metrics.step})` })
+      .from(metrics)
+      .where(inRuns)
+      .groupBy(metrics.runUuid),
+  ]);
+  const allSteps = distinctSteps.map((row) => row.step);
+  start ??= 0;
+  end ??= allSteps[allSteps.length - 1] ?? 0;
+  const steps = sampleSteps(allSteps, start, end, maxResults);
+  for (const { min, max } of extremes) {
+    for (const step of [min, max]) if (step >= start && step <= end) steps.add(step);
+  }
+  if (steps.size === 0) return { metrics: [] };
+  const stepList = sql`(select value from json_each(${JSON.stringify([...steps])}))`;
+  const rows = await ctx.db
+    .select()
+    .from(metrics)
+    .where(and(inRuns, inArray(metrics.step, stepList)))
+    .orderBy(asc(metrics.runUuid), asc(metrics.step), asc(metrics.timestamp), asc(metrics.value));
+  // MLflow returns runs in request order, each capped at 25,000 points.
+  const byRun = new Map<string, MetricWithRunIdWire[]>();
+  for (const row of rows) {
+    const list = byRun.get(row.runUuid) ?? [];
+    if (list.length < limits.metricHistoryPage) list.push({ ...metricToWire(row), run_id: row.runUuid });
+    byRun.set(row.runUuid, list);
+  }
+  return { metrics: runIds.flatMap((runId) => byRun.get(runId) ?? []) };
+}

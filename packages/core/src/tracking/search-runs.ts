@@ -1,0 +1,49 @@
+import type { RunWire, ViewType } from "@edgeflow/schema";
+import type { TrackingContext } from "../context";
+import { limits } from "../limits";
+import { compileRunSearch, decodePageToken, encodePageToken } from "../search";
+import { validateMaxResults } from "../validation";
+import { loadRuns } from "./run-reader";
+import { runToWire } from "./wire";
+
+// Experiment ids are integers; anything else matches no experiment, as on MLflow's SQL store.
+const EXPERIMENT_ID = /^\d{1,15}$/;
+
+export async function searchRuns(
+  ctx: TrackingContext,
+  input: {
+    experiment_ids?: string[];
+    filter?: string;
+    run_view_type?: ViewType;
+    max_results?: number;
+    order_by?: string[];
+    page_token?: string;
+  },
+): Promise<{ runs: RunWire[]; next_page_token?: string }> {
+  const maxResults = validateMaxResults(
+    input.max_results,
+    limits.searchMaxResultsDefault,
+    limits.searchRunsMaxResults,
+  );
+  const offset = decodePageToken(input.page_token);
+  const experimentIds = (input.experiment_ids ?? []).filter((id) => EXPERIMENT_ID.test(id)).map(Number);
+  const query = compileRunSearch({
+    experimentIds,
+    filter: input.filter,
+    viewType: input.run_view_type ?? "ACTIVE_ONLY",
+    orderBy: input.order_by,
+    offset,
+    limit: maxResults + 1,
+  });
+  const ids = (await ctx.db.all<{ run_uuid: string }>(query)).map((row) => row.run_uuid);
+  const page = ids.slice(0, maxResults);
+  const runs: RunWire[] = [];
+  // Loaded in slices so the id list, sent as one JSON parameter, stays far below SQLite's limits.
+  for (let i = 0; i < page.length; i += 2000) {
+    for (const parts of await loadRuns(ctx, page.slice(i, i + 2000))) runs.push(runToWire(parts));
+  }
+  return {
+    runs,
+    next_page_token: ids.length > maxResults ? encodePageToken(offset + maxResults) : undefined,
+  };
+}

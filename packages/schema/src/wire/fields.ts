@@ -1,0 +1,226 @@
+/**
+ * A small declaration language for MLflow's protobuf messages. One declaration gives the
+ * TypeScript type (`Infer`), the request parser (protobuf JSON rules plus MLflow's "required"
+ * checks) and the response encoder (protobuf JSON: unset fields and empty lists are omitted,
+ * non-finite doubles become "NaN" / "Infinity" / "-Infinity").
+ */
+import { MlflowError } from "./errors";
+
+const API_DOCS_HINT = " See the API docs for more information about request parameters.";
+
+interface FieldBase<T> {
+  readonly required: boolean;
+  /** A repeated field: a query string carries a one-element list as a bare value. */
+  readonly isList?: boolean;
+  /** Converts a JSON (or query-string) value into T, or throws with the parameter's name. */
+  decode(value: unknown, name: string): T;
+  /** Converts T into its JSON form; `undefined` means "omit the field". */
+  encode(value: T): unknown;
+}
+
+export interface Field<T, R extends boolean = false> extends FieldBase<T> {
+  readonly required: R;
+  /** The same field, reported as missing when absent (or an empty string, as MLflow does). */
+  req(): Field<T, true>;
+}
+
+/** MLflow reports type errors with Python's type names; callers see the same hints. */
+function pythonTypeName(value: unknown): string {
+  if (value === null) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  switch (typeof value) {
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "object":
+      return "dict";
+    default:
+      return typeof value;
+  }
+}
+
+function pythonRepr(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === true) return "True";
+  if (value === false) return "False";
+  return JSON.stringify(value) ?? String(value);
+}
+
+export function invalidValue(value: unknown, name: string): MlflowError {
+  return MlflowError.invalidParameter(
+    `Invalid value ${pythonRepr(value)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
+  );
+}
+
+export function missingValue(name: string): MlflowError {
+  return MlflowError.invalidParameter(`Missing value for required parameter '${name}'.${API_DOCS_HINT}`);
+}
+
+function field<T>(
+  decode: (value: unknown, name: string) => T,
+  encode: (value: T) => unknown = (v) => v,
+  isList = false,
+) {
+  const make = <R extends boolean>(required: R): Field<T, R> => ({
+    required,
+    isList,
+    decode,
+    encode,
+    req: () => make(true),
+  });
+  return make(false);
+}
+
+export const string = () =>
+  field<string>((value, name) => {
+    if (typeof value === "string") return value;
+    throw invalidValue(value, name);
+  });
+
+const INT64_PATTERN = /^-?\d+$/;
+
+/** int64 travels as a JSON number or a decimal string (protobuf accepts both). */
+export const int64 = () =>
+  field<number>((value, name) => {
+    if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+    if (typeof value === "string" && INT64_PATTERN.test(value.trim())) {
+      const parsed = Number(value.trim());
+      if (Number.isSafeInteger(parsed)) return parsed;
+    }
+    throw invalidValue(value, name);
+  });
+
+const SPECIAL_DOUBLES: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  "-Infinity": Number.NEGATIVE_INFINITY,
+};
+
+export const double = () =>
+  field<number>(
+    (value, name) => {
+      if (typeof value === "number") return value;
+      if (typeof value === "string") {
+        const special = SPECIAL_DOUBLES[value];
+        if (special !== undefined) return special;
+        const parsed = Number(value);
+        if (value.trim() !== "" && !Number.isNaN(parsed)) return parsed;
+      }
+      throw invalidValue(value, name);
+    },
+    (value) => {
+      if (Number.isFinite(value)) return value;
+      if (Number.isNaN(value)) return "NaN";
+      return value > 0 ? "Infinity" : "-Infinity";
+    },
+  );
+
+export const bool = () =>
+  field<boolean>((value, name) => {
+    if (typeof value === "boolean") return value;
+    if (value === "true") return true;
+    if (value === "false") return false;
+    throw invalidValue(value, name);
+  });
+
+/** A protobuf enum: written by name, read by name or by number as protobuf's JSON parser does. */
+export const enumOf = <const E extends Record<string, number>>(numbers: E) =>
+  field<keyof E & string>((value, name) => {
+    if (typeof value === "string" && Object.hasOwn(numbers, value)) return value;
+    const asNumber = typeof value === "string" && INT64_PATTERN.test(value) ? Number(value) : value;
+    if (typeof asNumber === "number") {
+      const match = Object.keys(numbers).find((key) => numbers[key] === asNumber);
+      if (match !== undefined) return match;
+    }
+    throw invalidValue(value, name);
+  });
+
+export const repeated = <T>(item: Field<T, boolean>) =>
+  field<T[]>(
+    (value, name) => {
+      if (!Array.isArray(value)) throw invalidValue(value, name);
+      return value.map((entry) => item.decode(entry, name));
+    },
+    (value) => (value.length === 0 ? undefined : value.map((entry) => item.encode(entry))),
+    true,
+  );
+
+// biome-ignore lint/suspicious/noExplicitAny: a spec holds fields of every type.
+export type Spec = Record<string, Field<any, boolean>>;
+
+type RequiredKeys<S extends Spec> = { [K in keyof S]: S[K]["required"] extends true ? K : never }[keyof S];
+type OptionalKeys<S extends Spec> = Exclude<keyof S, RequiredKeys<S>>;
+type FieldType<F> = F extends Field<infer T, boolean> ? T : never;
+
+export type Infer<S extends Spec> = { [K in RequiredKeys<S>]: FieldType<S[K]> } & {
+  [K in OptionalKeys<S>]?: FieldType<S[K]>;
+};
+
+export interface MessageField<S extends Spec, R extends boolean = false> extends Field<Infer<S>, R> {
+  readonly spec: S;
+  /** Decodes a whole JSON request body (field names are reported bare). */
+  parse(value: unknown): Infer<S>;
+  /** Decodes GET parameters, where a list of one arrives as a bare value. */
+  parseQuery(query: Record<string, unknown>): Infer<S>;
+  req(): MessageField<S, true>;
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+export function message<S extends Spec>(spec: S): MessageField<S> {
+  const decodeObject = (value: unknown, name: string): Infer<S> => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw invalidValue(value, name);
+    }
+    const input = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, fieldSpec] of Object.entries(spec)) {
+      const raw = input[key];
+      if (isAbsent(raw) || (fieldSpec.required && raw === "")) {
+        if (fieldSpec.required) throw missingValue(key);
+        continue;
+      }
+      out[key] = fieldSpec.decode(raw, key);
+    }
+    return out as Infer<S>;
+  };
+  const encodeObject = (value: Infer<S>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const input = value as Record<string, unknown>;
+    for (const [key, fieldSpec] of Object.entries(spec)) {
+      const raw = input[key];
+      if (raw === undefined || raw === null) continue;
+      const encoded = fieldSpec.encode(raw);
+      if (encoded !== undefined) out[key] = encoded;
+    }
+    return out;
+  };
+  const make = <R extends boolean>(required: R): MessageField<S, R> => ({
+    spec,
+    required,
+    decode: decodeObject,
+    encode: encodeObject,
+    parse: (value) => decodeObject(value ?? {}, "request"),
+    parseQuery: (query) => {
+      const lists = Object.fromEntries(
+        Object.entries(query).map(([key, value]) => [
+          key,
+          spec[key]?.isList && !Array.isArray(value) ? [value] : value,
+        ]),
+      );
+      return decodeObject(lists, "request");
+    },
+    req: () => make(true),
+  });
+  return make(false);
+}
+
+/** Encodes a response message as protobuf JSON would. */
+export function encodeMessage<S extends Spec>(type: MessageField<S, boolean>, value: Infer<S>): string {
+  return JSON.stringify(type.encode(value));
+}

@@ -1,0 +1,79 @@
+import * as core from "@edgeflow/core";
+import * as wire from "@edgeflow/schema";
+import { type Route, route } from "./route";
+
+export const experimentRoutes: Route[] = [
+  route(
+    "POST",
+    "/mlflow/experiments/create",
+    wire.CreateExperiment,
+    wire.CreateExperimentResponse,
+    async (input, ctx) => ({
+      experiment_id: await core.createExperiment(ctx, input),
+    }),
+  ),
+  route(
+    "GET",
+    "/mlflow/experiments/get",
+    wire.GetExperiment,
+    wire.ExperimentResponse,
+    async (input, ctx) => ({
+      experiment: await core.getExperiment(ctx, input.experiment_id),
+    }),
+  ),
+  route(
+    "GET",
+    "/mlflow/experiments/get-by-name",
+    wire.GetExperimentByName,
+    wire.ExperimentResponse,
+    async (input, ctx) => ({
+      experiment: await core.getExperimentByName(ctx, input.experiment_name),
+    }),
+  ),
+  route(
+    "POST",
+    "/mlflow/experiments/search",
+    wire.SearchExperiments,
+    wire.SearchExperimentsResponse,
+    (input, ctx) => core.searchExperiments(ctx, input),
+  ),
+  route(
+    "GET",
+    "/mlflow/experiments/search",
+    wire.SearchExperiments,
+    wire.SearchExperimentsResponse,
+    (input, ctx) => core.searchExperiments(ctx, input),
+  ),
+  route("POST", "/mlflow/experiments/update", wire.UpdateExperiment, wire.Empty, async (input, ctx) => {
+    await core.renameExperiment(ctx, input.experiment_id, input.new_name);
+    return {};
+  }),
+  route("POST", "/mlflow/experiments/delete", wire.ExperimentIdOnly, wire.Empty, async (input, ctx) => {
+    await core.deleteExperiment(ctx, input.experiment_id);
+    return {};
+  }),
+  route("POST", "/mlflow/experiments/restore", wire.ExperimentIdOnly, wire.Empty, async (input, ctx) => {
+    await core.restoreExperiment(ctx, input.experiment_id);
+    return {};
+  }),
+  route(
+    "POST",
+    "/mlflow/experiments/set-experiment-tag",
+    wire.SetExperimentTag,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.setExperimentTag(ctx, input.experiment_id, input.key, input.value ?? "");
+      return {};
+    },
+  ),
+  route(
+    "POST",
+    "/mlflow/experiments/delete-experiment-tag",
+    wire.DeleteExperimentTag,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.deleteExperimentTag(ctx, input.experiment_id, input.key);
+      return {};
+    },
+  ),
+];
