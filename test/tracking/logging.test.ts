@@ -234,3 +234,27 @@ describe("logging metrics, params and tags", () => {
     expect(missingDigest.status).toBe(400);
   });
 });
+
+describe("metrics/get-history-bulk (the UI's multi-run history)", () => {
+  it("returns several runs' histories with run ids, and validates its inputs", async () => {
+    const experimentId = await createExperiment();
+    const runIds: string[] = [];
+    for (let r = 0; r < 2; r += 1) {
+      const runId = (await createRun(experimentId)).info.run_id;
+      runIds.push(runId);
+      await post("runs/log-batch", {
+        run_id: runId,
+        metrics: [0, 1, 2].map((step) => ({ key: "loss", value: step + r, timestamp: 10 + step, step })),
+      });
+    }
+    const both = await get<{ metrics: { run_id: string; step: number }[] }>("metrics/get-history-bulk", {
+      run_id: runIds,
+      metric_key: "loss",
+    });
+    expect(both.status).toBe(200);
+    expect(both.body.metrics).toHaveLength(6);
+    expect(new Set(both.body.metrics.map((m) => m.run_id))).toEqual(new Set(runIds));
+    expect((await get("metrics/get-history-bulk", { metric_key: "loss" })).status).toBe(400);
+    expect((await get("metrics/get-history-bulk", { run_id: runIds })).status).toBe(400);
+  });
+});

@@ -16,3 +16,14 @@ export async function runAtomically(db: Database, statements: BatchItem<"sqlite"
   if (first === undefined) return;
   await db.batch([first, ...rest]);
 }
+
+/** The full text of a database error, including causes (drizzle wraps D1's error in its own). */
+export function databaseErrorText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  return parts.join(" | ");
+}

@@ -9,6 +9,7 @@ import {
 } from "@edgeflow/schema";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { databaseErrorText } from "../db";
 import { limits } from "../limits";
 import { compileExperimentSearch, decodePageToken, encodePageToken } from "../search";
 import { withTrailingSlash } from "../uri";
@@ -59,7 +60,7 @@ async function withTags(ctx: TrackingContext, rows: ExperimentRow[]): Promise<Ex
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: experiments\.name/.test(String(error.message));
+  return /UNIQUE constraint failed: experiments\.name/.test(databaseErrorText(error));
 }
 
 export async function createExperiment(

@@ -2,7 +2,7 @@ import { latestMetrics, MlflowError, metrics, params, runs, tags } from "@edgefl
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
-import { runAtomically } from "../db";
+import { databaseErrorText, runAtomically } from "../db";
 import { limits } from "../limits";
 import {
   validateBatchLimit,
@@ -197,7 +197,7 @@ export async function logRunData(ctx: TrackingContext, runId: string, data: RunD
       ...tagStatements(ctx, runId, tagInputs),
     ]);
   } catch (error) {
-    if (String((error as Error)?.message).includes(PARAM_CONFLICT)) {
+    if (databaseErrorText(error).includes(PARAM_CONFLICT)) {
       throw await paramConflictError(ctx, runId, paramInputs);
     }
     throw error;

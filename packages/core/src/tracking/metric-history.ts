@@ -127,3 +127,35 @@ export async function getMetricHistoryBulkInterval(
   }
   return { metrics: runIds.flatMap((runId) => byRun.get(runId) ?? []) };
 }
+
+/** The UI's metrics/get-history-bulk: several runs' histories of one metric, MLflow's order and cap. */
+export async function getMetricHistoryBulk(
+  ctx: TrackingContext,
+  input: { run_id?: string[]; metric_key?: string; max_results?: number },
+): Promise<{ metrics: MetricWithRunIdWire[] }> {
+  const runIds = input.run_id ?? [];
+  if (runIds.length === 0) {
+    throw MlflowError.invalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
+  }
+  if (runIds.length > limits.bulkIntervalMaxRuns) {
+    throw MlflowError.invalidParameter(
+      `GetMetricHistoryBulk request cannot specify more than ${limits.bulkIntervalMaxRuns} run_ids. Received ${runIds.length} run_ids.`,
+    );
+  }
+  if (input.metric_key === undefined) {
+    throw MlflowError.invalidParameter("GetMetricHistoryBulk request must specify a metric_key.");
+  }
+  const maxResults = Math.min(input.max_results ?? limits.metricHistoryPage, limits.metricHistoryPage);
+  const rows = await ctx.db
+    .select()
+    .from(metrics)
+    .where(
+      and(
+        inArray(metrics.runUuid, sql`(select value from json_each(${JSON.stringify(runIds)}))`),
+        eq(metrics.key, input.metric_key),
+      ),
+    )
+    .orderBy(asc(metrics.runUuid), asc(metrics.timestamp), asc(metrics.step), asc(metrics.value))
+    .limit(Math.max(maxResults, 0));
+  return { metrics: rows.map((row) => ({ ...metricToWire(row), run_id: row.runUuid })) };
+}

@@ -1,4 +1,4 @@
-import type { RunWire, ViewType } from "@edgeflow/schema";
+import { invalidValue, type RunWire, type ViewType } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
 import { limits } from "../limits";
 import { compileRunSearch, decodePageToken, encodePageToken } from "../search";
@@ -20,6 +20,9 @@ export async function searchRuns(
     page_token?: string;
   },
 ): Promise<{ runs: RunWire[]; next_page_token?: string }> {
+  // MLflow's handler refuses an oversized max_results before its store sees it, with this message.
+  if ((input.max_results ?? 0) > limits.searchRunsMaxResults)
+    throw invalidValue(input.max_results, "max_results");
   const maxResults = validateMaxResults(
     input.max_results,
     limits.searchMaxResultsDefault,

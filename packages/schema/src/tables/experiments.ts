@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** MLflow's two lifecycle stages, shared by experiments and runs. */
@@ -39,6 +38,3 @@ export const experimentTags = sqliteTable(
 
 export type ExperimentRow = typeof experiments.$inferSelect;
 export type ExperimentTagRow = typeof experimentTags.$inferSelect;
-
-/** Milliseconds since the epoch, as SQLite computes it (used for defaults in migrations). */
-export const nowMillis = sql`(cast(unixepoch('subsec') * 1000 as integer))`;

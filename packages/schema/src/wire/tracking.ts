@@ -157,6 +157,13 @@ export const GetMetricHistoryBulkInterval = message({
   max_results: int64(),
 });
 
+/** Not a proto message: the UI's GET metrics/get-history-bulk, read from query parameters. */
+export const GetMetricHistoryBulk = message({
+  run_id: repeated(string()),
+  metric_key: string(),
+  max_results: int64(),
+});
+
 // --- responses ------------------------------------------------------------------------------
 
 export const Empty = message({});

@@ -17,4 +17,11 @@ export const metricRoutes: Route[] = [
     wire.MetricHistoryBulkIntervalResponse,
     (input, ctx) => core.getMetricHistoryBulkInterval(ctx, input),
   ),
+  route(
+    "GET",
+    "/mlflow/metrics/get-history-bulk",
+    wire.GetMetricHistoryBulk,
+    wire.MetricHistoryBulkIntervalResponse,
+    (input, ctx) => core.getMetricHistoryBulk(ctx, input),
+  ),
 ];

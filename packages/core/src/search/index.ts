@@ -1,0 +1,21 @@
+export type { Comparator, Condition, NumericComparator } from "./condition";
+export { compileExperimentSearch, type ExperimentSearchQuery } from "./experiment-query";
+export {
+  type ExperimentFilterClause,
+  MAX_FILTER_CLAUSES,
+  MAX_FILTER_LENGTH,
+  parseExperimentFilter,
+  parseRunFilter,
+  type RunFilterClause,
+} from "./filter";
+export { type LikeShape, MAX_PATTERN_BYTES } from "./like";
+export {
+  type ExperimentOrderKey,
+  MAX_ORDER_BY_KEYS,
+  parseExperimentOrderBy,
+  parseRunOrderBy,
+  type RunOrderKey,
+} from "./order-by";
+export { decodePageToken, encodePageToken } from "./page-token";
+export { compileRunSearch, type RunSearchQuery } from "./run-query";
+export { MAX_BOUND_PARAMETERS, MAX_STATEMENT_BYTES } from "./statement";
