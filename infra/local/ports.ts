@@ -24,17 +24,3 @@ export async function portFromEnv(name: string, fallback: number): Promise<numbe
     throw new Error(`${name} must be a port number, got '${raw}'`);
   return port === 0 ? freePort() : port;
 }
-
-export async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
-}

@@ -1,50 +1,40 @@
 /**
  * `npm start`: everything Edgeflow needs, locally, with nothing to configure. Local D1 (SQLite
- * files under EDGEFLOW_STATE_DIR) gets its migrations applied, then the tracking worker runs in
- * workerd through `wrangler dev` on 127.0.0.1:$PORT (default 5000, MLflow's port).
+ * files under EDGEFLOW_STATE_DIR) gets its migrations applied, an S3-compatible server on a free
+ * loopback port holds the artifact bucket (EDGEFLOW_STATE_DIR/s3), then the tracking worker runs
+ * in workerd on 127.0.0.1:$PORT (default 5000, MLflow's port).
  */
 import { resolve } from "node:path";
-import { freePort, portFromEnv, waitForHealthy } from "./ports";
-import { projectRoot, runWrangler, startWrangler } from "./wrangler";
+import { portFromEnv } from "./ports";
+import { localS3Vars, startLocalS3 } from "./s3-server";
+import { startLocalWorker } from "./worker-runtime";
+import { projectRoot, runWrangler } from "./wrangler";
 
 const stateDir = resolve(projectRoot, process.env.EDGEFLOW_STATE_DIR || ".edgeflow");
 const persistTo = resolve(stateDir, "wrangler");
 const port = await portFromEnv("PORT", 5000);
 
 await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
-
-const tracking = startWrangler("tracking", [
-  "dev",
-  "--config",
-  "wrangler.toml",
-  "--ip",
-  "127.0.0.1",
-  "--port",
-  String(port),
-  "--inspector-port",
-  String(await freePort()),
-  "--persist-to",
+const s3 = await startLocalS3(resolve(stateDir, "s3"));
+const tracking = await startLocalWorker({
+  configPath: "wrangler.toml",
+  outdir: resolve(stateDir, "build", "tracking"),
   persistTo,
-  "--show-interactive-dev-session=false",
-  "--log-level",
-  process.env.EDGEFLOW_LOG_LEVEL || "warn",
-]);
+  port,
+  vars: localS3Vars(s3),
+});
 
-const children = [tracking];
-const stop = () => {
-  for (const child of children) child.kill("SIGTERM");
-};
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await Promise.allSettled([tracking.dispose(), s3.close()]);
+  process.exit(0);
+}
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-for (const child of children) {
-  child.on("exit", (code) => {
-    stop();
-    process.exitCode = code ?? 1;
-  });
-}
 
-const trackingUrl = `http://127.0.0.1:${port}`;
-await waitForHealthy(`${trackingUrl}/health`, 60_000);
 console.log(`\nEdgeflow is running (state in ${stateDir}):`);
-console.log(`  tracking API   ${trackingUrl}   (export MLFLOW_TRACKING_URI=${trackingUrl})`);
+console.log(`  tracking API   ${tracking.url}   (export MLFLOW_TRACKING_URI=${tracking.url})`);
+console.log(`  artifact S3    ${s3.endpoint}   (bucket ${s3.bucket})`);
 console.log("Press Ctrl+C to stop.\n");

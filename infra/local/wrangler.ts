@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -24,23 +24,4 @@ export function runWrangler(args: string[]): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`)),
     );
   });
-}
-
-/** Starts a long-running wrangler command (e.g. `dev`) whose output is prefixed with `label`. */
-export function startWrangler(label: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [wranglerBin, ...args], {
-    cwd: projectRoot,
-    env: quietEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const prefix = (chunk: Buffer) =>
-    chunk
-      .toString()
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line) => `[${label}] ${line}\n`)
-      .join("");
-  child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(prefix(chunk)));
-  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(prefix(chunk)));
-  return child;
 }

@@ -20,6 +20,31 @@ export async function post<T = Record<string, unknown>>(
   return { status: response.status, body: (await response.json()) as T };
 }
 
+/** PATCHes JSON to an MLflow endpoint (MLflow's update endpoints use PATCH). */
+export async function patch<T = Record<string, unknown>>(
+  path: string,
+  body: unknown = {},
+): Promise<ApiResponse<T>> {
+  return send<T>("PATCH", path, body);
+}
+
+/** DELETEs with a JSON body, as MLflow's Python client sends it. */
+export async function del<T = Record<string, unknown>>(
+  path: string,
+  body: unknown = {},
+): Promise<ApiResponse<T>> {
+  return send<T>("DELETE", path, body);
+}
+
+async function send<T>(method: string, path: string, body: unknown): Promise<ApiResponse<T>> {
+  const response = await SELF.fetch(`${BASE}/api/2.0/mlflow/${path}`, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
 /** GETs an MLflow endpoint with query parameters (arrays become repeated keys). */
 export async function get<T = Record<string, unknown>>(
   path: string,

@@ -1,8 +1,11 @@
+import type { ArtifactStore } from "./artifacts/store";
 import type { Database } from "./db";
 
-/** What every tracking operation runs against: the database, a clock and the artifact root. */
+/** What every operation runs against: the database, the artifact bucket, a clock and the artifact root. */
 export interface TrackingContext {
   db: Database;
+  /** The bucket behind mlflow-artifacts:/ (built on first use). */
+  readonly artifacts: ArtifactStore;
   /** Milliseconds since the epoch. */
   now(): number;
   /** Root for new experiments' artifact locations, e.g. "mlflow-artifacts:/". */

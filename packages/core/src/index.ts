@@ -1,6 +1,14 @@
+export * from "./artifacts/operations";
+export * from "./artifacts/paths";
+export { S3ArtifactStore, type S3Config } from "./artifacts/s3-store";
+export type * from "./artifacts/store";
 export type { TrackingContext } from "./context";
 export type { Database } from "./db";
 export { limits } from "./limits";
+export * from "./registry/aliases";
+export * from "./registry/model-versions";
+export * from "./registry/registered-models";
+export * from "./registry/search";
 export * from "./tracking/experiments";
 export * from "./tracking/inputs";
 export * from "./tracking/log-batch";

@@ -22,4 +22,12 @@ export const limits = {
   metricHistoryPage: 25_000,
   bulkIntervalMaxRuns: 100,
   bulkIntervalMaxResultsPerRun: 2500,
+  // Model registry (mlflow/utils/validation.py, mlflow/store/model_registry/__init__.py).
+  registryTagKeyLength: 250,
+  registryTagValueLength: 5000,
+  modelAliasLength: 255,
+  searchRegisteredModelsDefault: 100,
+  searchRegisteredModelsMax: 1000,
+  searchModelVersionsDefault: 10_000,
+  searchModelVersionsMax: 200_000,
 } as const;

@@ -1,34 +1,25 @@
 import type { TrackingContext } from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
+import { artifactStoreOf } from "./artifact-store";
 import type { TrackingEnv } from "./env";
-import { readJsonBody, readQuery } from "./http/read-input";
-import { endpointNotFound, errorResponse, jsonResponse, methodNotAllowed } from "./http/respond";
-import { API_PREFIXES, apiRoutes } from "./routes/index";
-import type { Route } from "./routes/route";
+import { endpointNotFound, errorResponse, methodNotAllowed } from "./http/respond";
+import { Router } from "./router";
+import { API_PREFIXES, apiRoutes, ROOT_PREFIXES, rootRoutes } from "./routes/index";
 
-/** Exact-path dispatch table, built once per isolate: path → method → route. */
-const table = new Map<string, Map<string, Route>>();
-for (const route of apiRoutes) {
-  for (const prefix of API_PREFIXES) {
-    const path = prefix + route.path;
-    const byMethod = table.get(path) ?? new Map<string, Route>();
-    byMethod.set(route.method, route);
-    table.set(path, byMethod);
-  }
-}
+const router = new Router(apiRoutes, API_PREFIXES);
+const rootRouter = new Router(rootRoutes, ROOT_PREFIXES);
 
 function contextOf(env: TrackingEnv): TrackingContext {
   return {
     db: drizzle(env.DB, { schema }),
     now: () => Date.now(),
     artifactRoot: env.DEFAULT_ARTIFACT_ROOT || "mlflow-artifacts:/",
+    // Built on first use: most requests never touch the bucket.
+    get artifacts() {
+      return artifactStoreOf(env);
+    },
   };
-}
-
-async function callRoute(route: Route, request: Request, url: URL, env: TrackingEnv): Promise<Response> {
-  const input = route.method === "GET" ? readQuery(url) : await readJsonBody(request, route.maxBodyBytes);
-  return jsonResponse(await route.handle(input, contextOf(env)));
 }
 
 export async function handleRequest(request: Request, env: TrackingEnv): Promise<Response> {
@@ -38,11 +29,11 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
     if (url.pathname === "/version") {
       return new Response(env.EDGEFLOW_VERSION, { headers: { "Content-Type": "text/plain" } });
     }
-    const byMethod = table.get(url.pathname);
-    if (!byMethod) return endpointNotFound(request);
-    const route = byMethod.get(request.method);
-    if (!route) return methodNotAllowed(request, [...byMethod.keys()]);
-    return await callRoute(route, request, url, env);
+    const match =
+      router.match(request.method, url.pathname) ?? rootRouter.match(request.method, url.pathname);
+    if (!match) return endpointNotFound(request);
+    if ("allowed" in match) return methodNotAllowed(request, match.allowed);
+    return await match.route.handle(request, { tracking: contextOf(env), url, tail: match.tail });
   } catch (error) {
     return errorResponse(error);
   }

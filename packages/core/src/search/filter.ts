@@ -32,7 +32,8 @@ const RUN_NUMERIC_ATTRIBUTES = ["start_time", "end_time"];
 const EXPERIMENT_ATTRIBUTES = ["name", "creation_time", "last_update_time"];
 const EXPERIMENT_NUMERIC_ATTRIBUTES = ["creation_time", "last_update_time"];
 
-function clausesOf(filter: string | null | undefined): RawClause[] {
+/** Splits a filter into raw clauses within the length and clause-count limits. */
+export function clausesOf(filter: string | null | undefined): RawClause[] {
   if (filter === undefined || filter === null) return [];
   if (filter.length > MAX_FILTER_LENGTH) {
     throw invalid(
@@ -48,7 +49,7 @@ function clausesOf(filter: string | null | undefined): RawClause[] {
   return clauses;
 }
 
-const numericAttribute = (key: string): ValueRules => ({
+export const numericAttribute = (key: string): ValueRules => ({
   kind: "numeric",
   comparators: NUMERIC_COMPARATORS,
   typeError: (text) => `Expected numeric value type for numeric attribute: ${key}. Found ${text}`,

@@ -17,5 +17,21 @@ export {
   type RunOrderKey,
 } from "./order-by";
 export { decodePageToken, encodePageToken } from "./page-token";
+export {
+  parseModelVersionFilter,
+  parseRegisteredModelFilter,
+  type RegistryFilterClause,
+} from "./registry-filter";
+export {
+  type ModelVersionOrderKey,
+  parseModelVersionOrderBy,
+  parseRegisteredModelOrderBy,
+  type RegisteredModelOrderKey,
+} from "./registry-order-by";
+export {
+  compileModelVersionSearch,
+  compileRegisteredModelSearch,
+  type RegistrySearchQuery,
+} from "./registry-query";
 export { compileRunSearch, type RunSearchQuery } from "./run-query";
 export { MAX_BOUND_PARAMETERS, MAX_STATEMENT_BYTES } from "./statement";

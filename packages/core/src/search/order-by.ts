@@ -36,7 +36,7 @@ const EXPERIMENT_ORDER_BY_ATTRIBUTES = [
 const EXPERIMENT_DEFAULT_ORDER = ["creation_time DESC", "experiment_id ASC"];
 const BARE_WORD = /^[\p{L}_][\p{L}\p{N}_$]*$/u;
 
-function splitEntry(entry: unknown): { identifier: string; ascending: boolean } {
+export function splitEntry(entry: unknown): { identifier: string; ascending: boolean } {
   if (typeof entry !== "string")
     throw invalid(`Invalid order_by clause '${String(entry)}'. Could not be parsed.`);
   if (entry.length > MAX_ORDER_BY_LENGTH) {
@@ -61,7 +61,7 @@ function splitEntry(entry: unknown): { identifier: string; ascending: boolean } 
   return { identifier: identifier.text, ascending: word === "asc" };
 }
 
-function checkCount(orderBy: readonly unknown[]): void {
+export function checkCount(orderBy: readonly unknown[]): void {
   if (orderBy.length > MAX_ORDER_BY_KEYS) {
     throw invalid(
       `Too many order_by entries: ${orderBy.length}. At most ${MAX_ORDER_BY_KEYS} are supported.`,

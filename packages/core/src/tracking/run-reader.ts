@@ -32,7 +32,7 @@ function jsonList(values: readonly (string | number)[]) {
   return sql`(select value from json_each(${JSON.stringify(values)}))`;
 }
 
-function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
+export function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const row of rows) {
     const key = keyOf(row);

@@ -1,3 +1,4 @@
 export * from "./datasets";
 export * from "./experiments";
+export * from "./registry";
 export * from "./runs";

@@ -148,6 +148,18 @@ export const repeated = <T>(item: Field<T, boolean>) =>
     true,
   );
 
+/** A protobuf map<string, string>: a JSON object of strings. */
+export const stringMap = () =>
+  field<Record<string, string>>(
+    (value, name) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw invalidValue(value, name);
+      if (!Object.values(value).every((entry) => typeof entry === "string")) throw invalidValue(value, name);
+      return value as Record<string, string>;
+    },
+    (value) => (Object.keys(value).length === 0 ? undefined : value),
+  );
+
 // biome-ignore lint/suspicious/noExplicitAny: a spec holds fields of every type.
 export type Spec = Record<string, Field<any, boolean>>;
 

@@ -1,0 +1,90 @@
+import { MlflowError } from "@edgeflow/schema";
+import type { TrackingContext } from "../context";
+import { isConfinedStorePath } from "../tracking/artifact-location";
+import { getRunRow } from "../tracking/run-reader";
+import { appendToUriPath } from "../uri";
+import { validateRunId } from "../validation";
+
+/**
+ * Where a model version's artifacts may come from. MLflow accepts almost any URI as a source and
+ * its advisories (CVE-2023-1177, CVE-2023-2356, CVE-2023-2780, CVE-2024-3573, CVE-2025-11201)
+ * are crafted sources — file:// and local paths, traversal, encoded traversal, other hosts —
+ * that later downloads resolved on the server. Edgeflow accepts two shapes only, both inside its
+ * own store: `runs:/<run_id>[/<path>]` and `mlflow-artifacts:/<path>`.
+ */
+
+export interface ResolvedSource {
+  /** The source as given: MLflow stores it unchanged. */
+  source: string;
+  /** Where the artifacts are (what get-download-uri answers). */
+  storageLocation: string;
+  runId?: string;
+}
+
+const RUNS_PREFIX = "runs:/";
+const ARTIFACTS_PREFIX = "mlflow-artifacts:/";
+
+function invalidSource(source: string, why: string): MlflowError {
+  return MlflowError.invalidParameter(
+    `Invalid model version source: '${source}'. ${why} Edgeflow accepts 'runs:/<run_id>/<path>' and 'mlflow-artifacts:/<path>' sources.`,
+  );
+}
+
+/**
+ * A relative path inside the store: confined (no '.', '..', '%', '?', '#', ';', '\', NUL) and no
+ * empty segments, which would make "a//b" another spelling of "a/b" (or "//host" an authority).
+ * A single trailing slash is allowed.
+ */
+function isStoreRelativePath(path: string): boolean {
+  const segments = (path.endsWith("/") ? path.slice(0, -1) : path).split("/");
+  return isConfinedStorePath(path) && segments.every((segment) => segment !== "");
+}
+
+async function resolveRunsSource(
+  ctx: TrackingContext,
+  source: string,
+  runId?: string,
+): Promise<ResolvedSource> {
+  const rest = source.slice(RUNS_PREFIX.length);
+  const slash = rest.indexOf("/");
+  const sourceRunId = slash === -1 ? rest : rest.slice(0, slash);
+  const path = slash === -1 ? "" : rest.slice(slash + 1);
+  if (sourceRunId === "" || !/^[\w-]+$/.test(sourceRunId)) {
+    throw invalidSource(source, "A runs:/ source names a run: runs:/<run_id>/<path>.");
+  }
+  if (path !== "" && !isStoreRelativePath(path)) {
+    throw invalidSource(
+      source,
+      "The path after the run id must be relative and may not contain '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
+    );
+  }
+  if (runId && runId !== sourceRunId) {
+    throw invalidSource(source, `It names run '${sourceRunId}' but run_id is '${runId}'.`);
+  }
+  const run = await getRunRow(ctx, validateRunId(sourceRunId));
+  return {
+    source,
+    storageLocation: appendToUriPath(run.artifactUri ?? "", path.replace(/\/$/, "")),
+    runId: sourceRunId,
+  };
+}
+
+/** Checks a create-model-version source and resolves where its artifacts are. */
+export async function resolveModelSource(
+  ctx: TrackingContext,
+  source: string,
+  runId?: string,
+): Promise<ResolvedSource> {
+  if (source.startsWith(RUNS_PREFIX)) return resolveRunsSource(ctx, source, runId);
+  if (source.startsWith(ARTIFACTS_PREFIX)) {
+    const path = source.slice(ARTIFACTS_PREFIX.length);
+    if (path === "" || !isStoreRelativePath(path)) {
+      throw invalidSource(
+        source,
+        "An mlflow-artifacts: source needs a path in this server's store (no host), without '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
+      );
+    }
+    return { source, storageLocation: source, runId };
+  }
+  throw invalidSource(source, "Local paths, file:, models:, and other schemes or hosts are not accepted.");
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { get, post } from "../helpers/api";
+import { aRun, createModel } from "../helpers/registry";
+
+/**
+ * Model version sources in the style of MLflow's advisories: CVE-2023-1177 (file:// and local
+ * paths read by the server), CVE-2023-2356 (traversal in a source), CVE-2023-2780 (traversal
+ * around the earlier fix: encoded dots, extra slashes, Windows paths), CVE-2024-3573 (file: URIs
+ * without slashes, other schemes), CVE-2025-11201 (sources escaping a runs:/ or store root).
+ */
+describe("model version sources", () => {
+  const create = async (name: string, source: string, extra: Record<string, unknown> = {}) =>
+    post("model-versions/create", { name, source, ...extra });
+
+  it("refuses anything outside the store", async () => {
+    const { runId } = await aRun();
+    const name = await createModel();
+    const sources = [
+      "file:///etc/passwd",
+      "file:/etc/passwd",
+      "file://localhost/etc/passwd",
+      "file:%2F%2F..%2F..%2Fetc%2Fpasswd",
+      "/etc",
+      "/etc/passwd",
+      "etc/passwd",
+      "model",
+      "../../x",
+      "./model",
+      "C:\\windows\\system32",
+      "C:/windows",
+      "\\\\server\\share",
+      "%2e%2e/%2e%2e/etc",
+      "..%2F..%2Fetc",
+      "http://evil/x",
+      "https://evil.example/api/2.0/mlflow-artifacts/artifacts/x",
+      "s3://bucket/x",
+      "gs://bucket/x",
+      "hdfs://namenode/x",
+      "ftp://host/x",
+      "dbfs:/x",
+      "models:/other/1",
+      "models:/other@champion",
+      `runs:/${runId}/../../../etc`,
+      `runs:/${runId}/model/../../../../etc/passwd`,
+      `runs:/${runId}/./model`,
+      `runs:/${runId}/%2e%2e/%2e%2e/etc`,
+      `runs:/${runId}/model%00`,
+      `runs:/${runId}/model\u0000.txt`,
+      `runs:/${runId}/a\\..\\..\\b`,
+      `runs:/${runId}//etc/passwd`,
+      `runs:/${runId}/model?x=1`,
+      `runs:/${runId}/model#frag`,
+      `runs:/${runId}/model;x`,
+      "runs:/../x",
+      "runs://evilhost/x/model",
+      "runs:/",
+      "RUNS:/x/y",
+      "mlflow-artifacts:/../../x",
+      "mlflow-artifacts:/0/../../etc/passwd",
+      "mlflow-artifacts:/0/./x",
+      "mlflow-artifacts:/%2e%2e/x",
+      "mlflow-artifacts:/0/a%2F..%2F..%2Fb",
+      "mlflow-artifacts://evil.example/0/x",
+      "mlflow-artifacts:///etc/passwd",
+      "mlflow-artifacts:/",
+      "mlflow-artifacts:",
+      "mlflow-artifacts:/0//x",
+      "mlflow-artifacts:/0/x\\..\\y",
+      "mlflow-artifacts:/0/x\u0000",
+    ];
+    for (const source of sources) {
+      const response = await create(name, source);
+      expect(response, source).toMatchObject({
+        status: 400,
+        body: { error_code: "INVALID_PARAMETER_VALUE" },
+      });
+      expect(String(response.body.message), source).toContain("Invalid model version source");
+    }
+    // Nothing was created along the way.
+    expect((await get("model-versions/get", { name, version: "1" })).status).toBe(404);
+  });
+
+  it("accepts runs:/ paths and mlflow-artifacts: paths inside the store", async () => {
+    const { runId, artifactUri } = await aRun();
+    const name = await createModel();
+    const accepted: [string, string][] = [
+      [`runs:/${runId}/model`, `${artifactUri}/model`],
+      [`runs:/${runId}/nested/dir/model`, `${artifactUri}/nested/dir/model`],
+      [`runs:/${runId}/model/`, `${artifactUri}/model`],
+      [`runs:/${runId}`, artifactUri],
+      [`runs:/${runId}/my..model`, `${artifactUri}/my..model`],
+      ["mlflow-artifacts:/0/abc/artifacts/model", "mlflow-artifacts:/0/abc/artifacts/model"],
+      ["mlflow-artifacts:/some/where/", "mlflow-artifacts:/some/where/"],
+    ];
+    for (const [index, [source, location]] of accepted.entries()) {
+      const response = await create(name, source);
+      expect(response.status, source).toBe(200);
+      const uri = await get("model-versions/get-download-uri", { name, version: String(index + 1) });
+      expect(uri.body, source).toEqual({ artifact_uri: location });
+    }
+  });
+
+  it("needs the run of a runs:/ source to exist, and an explicit run_id to agree with it", async () => {
+    const { runId } = await aRun();
+    const name = await createModel();
+    const missingRun = "0123456789abcdef0123456789abcdef";
+    expect(await create(name, `runs:/${missingRun}/model`)).toEqual({
+      status: 404,
+      body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run with id=${missingRun} not found` },
+    });
+    expect(await create(name, `runs:/${runId}/model`, { run_id: missingRun })).toMatchObject({ status: 400 });
+    expect((await create(name, `runs:/${runId}/model`, { run_id: runId })).status).toBe(200);
+  });
+});

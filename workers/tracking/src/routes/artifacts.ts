@@ -1,0 +1,88 @@
+import * as core from "@edgeflow/core";
+import * as wire from "@edgeflow/schema";
+import { parseRangeHeader } from "../http/byte-range";
+import { fileResponse, guessMimeType } from "../http/file-response";
+import { readJsonBody } from "../http/read-input";
+import { jsonResponse } from "../http/respond";
+import { type Route, rawRoute, route } from "./route";
+
+const EMPTY = "{}";
+
+function declaredLength(request: Request): number | undefined {
+  const header = request.headers.get("Content-Length");
+  return header === null || header === "" ? undefined : Number(header);
+}
+
+/** MLflow's proxied artifact API (mlflow_artifacts.proto): bytes stream between client and bucket. */
+export const artifactRoutes: Route[] = [
+  rawRoute("GET", "/mlflow-artifacts/artifacts/*", async (request, ctx) => {
+    const { path, object } = await core.downloadProxiedArtifact(
+      ctx.tracking.artifacts,
+      ctx.tail,
+      parseRangeHeader(request.headers.get("Range")),
+    );
+    return fileResponse(path, object);
+  }),
+  rawRoute("PUT", "/mlflow-artifacts/artifacts/*", async (request, ctx) => {
+    await core.uploadProxiedArtifact(ctx.tracking.artifacts, ctx.tail, request.body, {
+      contentLength: declaredLength(request),
+      contentType: request.headers.get("Content-Type") ?? guessMimeType(ctx.tail),
+    });
+    return jsonResponse(EMPTY);
+  }),
+  rawRoute("DELETE", "/mlflow-artifacts/artifacts/*", async (_request, ctx) => {
+    await core.deleteProxiedArtifacts(ctx.tracking.artifacts, ctx.tail);
+    return jsonResponse(EMPTY);
+  }),
+  route(
+    "GET",
+    "/mlflow-artifacts/artifacts",
+    wire.ListProxiedArtifacts,
+    wire.ListProxiedArtifactsResponse,
+    async (input, ctx) => ({
+      files: await core.listProxiedArtifacts(ctx.artifacts, input.path),
+    }),
+  ),
+  rawRoute("POST", "/mlflow-artifacts/mpu/create/*", async (request, ctx) => {
+    const input = wire.CreateMultipartUpload.parse(await readJsonBody(request));
+    const objectPath = core.multipartObjectPath(ctx.tail, input.path);
+    const created = await core.createMultipartUpload(
+      ctx.tracking.artifacts,
+      objectPath,
+      input.num_parts ?? 1,
+    );
+    return jsonResponse(JSON.stringify(wire.CreateMultipartUploadResponse.encode(created)));
+  }),
+  rawRoute("POST", "/mlflow-artifacts/mpu/complete/*", async (request, ctx) => {
+    const input = wire.CompleteMultipartUpload.parse(await readJsonBody(request));
+    const objectPath = core.multipartObjectPath(ctx.tail, input.path);
+    const parts = input.parts.map((part) => ({ partNumber: part.part_number, etag: part.etag ?? "" }));
+    await ctx.tracking.artifacts.completeMultipartUpload(objectPath, input.upload_id, parts);
+    return jsonResponse(EMPTY);
+  }),
+  rawRoute("POST", "/mlflow-artifacts/mpu/abort/*", async (request, ctx) => {
+    const input = wire.AbortMultipartUpload.parse(await readJsonBody(request));
+    await ctx.tracking.artifacts.abortMultipartUpload(
+      core.multipartObjectPath(ctx.tail, input.path),
+      input.upload_id,
+    );
+    return jsonResponse(EMPTY);
+  }),
+  route("GET", "/mlflow/artifacts/list", wire.ListRunArtifacts, wire.ListRunArtifactsResponse, (input, ctx) =>
+    core.listRunArtifacts(ctx, core.runIdOf(input), input.path),
+  ),
+];
+
+/** Served outside /api/2.0, as MLflow's server does: one run file, for browsers and the UI. */
+export const rootArtifactRoutes: Route[] = [
+  rawRoute("GET", "/get-artifact", async (request, ctx) => {
+    const input = wire.GetRunArtifact.parseQuery(Object.fromEntries(ctx.url.searchParams));
+    const { path, object } = await core.downloadRunArtifact(
+      ctx.tracking,
+      core.runIdOf(input),
+      input.path,
+      parseRangeHeader(request.headers.get("Range")),
+    );
+    return fileResponse(path, object);
+  }),
+];
