@@ -106,3 +106,35 @@ describe("run artifacts", () => {
     expect(tooMany.status).toBe(400);
   });
 });
+
+describe("model version artifacts", () => {
+  it("serves a registered version's files from its resolved location", async () => {
+    const run = await createRun(await createExperiment());
+    await upload(run.info.artifact_uri as string, "model/MLmodel", "flavors: {onnx: {}}\n");
+    const name = `mv-artifact-${Date.now()}`;
+    await SELF.fetch(`${ORIGIN}/api/2.0/mlflow/registered-models/create`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+    await SELF.fetch(`${ORIGIN}/api/2.0/mlflow/model-versions/create`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name, source: `runs:/${run.info.run_id}/model` }),
+    });
+    const query = (path: string) => new URLSearchParams({ name, version: "1", path });
+    const file = await SELF.fetch(`${ORIGIN}/model-versions/get-artifact?${query("MLmodel")}`);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe("flavors: {onnx: {}}\n");
+    const ajax = await SELF.fetch(
+      `${ORIGIN}/ajax-api/2.0/mlflow/model-versions/get-artifact?${query("MLmodel")}`,
+    );
+    expect(ajax.status).toBe(200);
+    await ajax.body?.cancel();
+    expect(
+      (await SELF.fetch(`${ORIGIN}/model-versions/get-artifact?${query("../../../etc/passwd")}`)).status,
+    ).toBe(400);
+    const missing = new URLSearchParams({ name, version: "9", path: "MLmodel" });
+    expect((await SELF.fetch(`${ORIGIN}/model-versions/get-artifact?${missing}`)).status).toBe(404);
+  });
+});

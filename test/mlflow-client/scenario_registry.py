@@ -250,6 +250,29 @@ def _():
 
 
 # --------------------------------------------------------------------------- search
+@check("load_model_by_alias_and_version_through_the_proxy")
+def _():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.9, 0.1], [0.1, 0.8]])
+    y = np.array([0, 1, 1, 0])
+    name = f"served_{PREFIX}"  # outside PREFIX, so later searches by prefix don't see it
+    with mlflow.start_run(run_name="model-run"):
+        info = mlflow.sklearn.log_model(
+            LogisticRegression().fit(X, y), "model", registered_model_name=name,
+            pip_requirements=["scikit-learn"],
+        )
+    client.set_registered_model_alias(name, "champion", "1")
+    expected = list(LogisticRegression().fit(X, y).predict(X))
+    by_alias = mlflow.pyfunc.load_model(f"models:/{name}@champion")
+    eq(list(by_alias.predict(X)), expected, "predictions via models:/name@alias")
+    by_version = mlflow.pyfunc.load_model(f"models:/{name}/1")
+    eq(list(by_version.predict(X)), expected, "predictions via models:/name/1")
+    client.delete_registered_model(name)
+    return f"model_uri={info.model_uri}"
+
+
 @check("search_registered_models")
 def _():
     extra = client.create_registered_model(f"{PREFIX}_aux", tags={"team": "nlp"}).name

@@ -1,5 +1,6 @@
 import { MlflowError } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
+import { getModelVersionRow } from "../registry/reader";
 import { getRunRow } from "../tracking/run-reader";
 import { joinArtifactPath, proxiedArtifactPath, validateArtifactPath } from "./paths";
 import type { ArtifactEntry, ArtifactObject, ArtifactStore, ByteRange, MultipartCredential } from "./store";
@@ -119,5 +120,22 @@ export async function downloadRunArtifact(
   const object =
     relative === "" ? undefined : await ctx.artifacts.get(joinArtifactPath(root.path, relative), range);
   if (!object) throw MlflowError.notFound(`Artifact '${relative}' of run ${runId} does not exist.`);
+  return { path: relative, object };
+}
+
+/** GET model-versions/get-artifact?name&version&path: one file of a registered version. */
+export async function downloadModelVersionArtifact(
+  ctx: TrackingContext,
+  name: string,
+  version: string,
+  path: string,
+  range?: ByteRange,
+): Promise<{ path: string; object: ArtifactObject }> {
+  const relative = validateArtifactPath(path);
+  const root = proxiedArtifactPath((await getModelVersionRow(ctx, name, version)).storageLocation);
+  const object =
+    relative === "" ? undefined : await ctx.artifacts.get(joinArtifactPath(root, relative), range);
+  if (!object)
+    throw MlflowError.notFound(`Artifact '${relative}' of model ${name} version ${version} does not exist.`);
   return { path: relative, object };
 }

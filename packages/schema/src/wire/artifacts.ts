@@ -36,3 +36,8 @@ export const CompleteMultipartUpload = message({
   parts: repeated(MultipartUploadPart).req(),
 });
 export const AbortMultipartUpload = message({ path: string().req(), upload_id: string().req() });
+export const GetModelVersionArtifact = message({
+  name: string().req(),
+  version: string().req(),
+  path: string().req(),
+});

@@ -73,13 +73,24 @@ export const artifactRoutes: Route[] = [
   ),
 ];
 
-/** Served outside /api/2.0, as MLflow's server does: one run file, for browsers and the UI. */
+/** Served outside /api/2.0, as MLflow's server does: run and model-version files for browsers and the UI. */
 export const rootArtifactRoutes: Route[] = [
   rawRoute("GET", "/get-artifact", async (request, ctx) => {
     const input = wire.GetRunArtifact.parseQuery(Object.fromEntries(ctx.url.searchParams));
     const { path, object } = await core.downloadRunArtifact(
       ctx.tracking,
       core.runIdOf(input),
+      input.path,
+      parseRangeHeader(request.headers.get("Range")),
+    );
+    return fileResponse(path, object);
+  }),
+  rawRoute("GET", "/model-versions/get-artifact", async (request, ctx) => {
+    const input = wire.GetModelVersionArtifact.parseQuery(Object.fromEntries(ctx.url.searchParams));
+    const { path, object } = await core.downloadModelVersionArtifact(
+      ctx.tracking,
+      input.name,
+      input.version,
       input.path,
       parseRangeHeader(request.headers.get("Range")),
     );
