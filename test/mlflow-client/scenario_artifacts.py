@@ -18,56 +18,20 @@ when mlflow/pypi_package_index.json is absent, e.g. in a partial source checkout
 """
 import json
 import os
-import sys
 import tempfile
 import time
-import traceback
 
 import mlflow
 from mlflow import MlflowClient
-from mlflow.exceptions import MlflowException
 
-if not os.environ.get("MLFLOW_TRACKING_URI"):
-    print("MLFLOW_TRACKING_URI must be set (e.g. http://127.0.0.1:5055)", file=sys.stderr)
-    sys.exit(2)
+from harness import SUFFIX, check, eq, finish
 
-VERBOSE = os.environ.get("SCENARIO_VERBOSE") == "1"
 FAST_MODEL = os.environ.get("SCENARIO_FAST_MODEL") == "1"
-SUFFIX = f"{int(time.time() * 1000)}_{os.getpid()}"
 PREFIX = f"scn2x_art_{SUFFIX}"
 
 client = MlflowClient()
 S = {}
-_results = []
 TMP = tempfile.mkdtemp(prefix="scn2x_art_")
-
-
-def check(name):
-    def deco(fn):
-        t0 = time.time()
-        try:
-            note = fn()
-            msg = f"PASS {name}" + (f" ({note})" if note else "")
-            _results.append(True)
-        except Exception as e:  # noqa: BLE001
-            err = f"{type(e).__name__}: {e}".replace("\n", " ")
-            if len(err) > 400:
-                err = err[:400] + "..."
-            msg = f"FAIL {name}: {err}"
-            _results.append(False)
-            if VERBOSE:
-                traceback.print_exc()
-        if VERBOSE:
-            msg += f"  [{time.time() - t0:.1f}s]"
-        print(msg, flush=True)
-        return fn
-
-    return deco
-
-
-def eq(actual, expected, what=""):
-    if actual != expected:
-        raise AssertionError(f"{what} expected {expected!r}, got {actual!r}")
 
 
 def listing(run_id, path=None):
@@ -272,7 +236,4 @@ def _():
     return f"model_uri={info.model_uri}"
 
 
-passed = sum(_results)
-failed = len(_results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 else 1)
+finish()

@@ -16,70 +16,24 @@ Usage:
 
 Prints one line per check ("PASS <name>" or "FAIL <name>: <error>") and a final summary line
 "N passed, M failed". Exit status is 0 only if nothing failed. Every invocation uses fresh model
-names (suffixed with time + pid), so it can be re-run against the same server. No artifacts are
-logged: registering a model needs only the run.
+names (suffixed with time + pid), so it can be re-run against the same server. One check logs
+a small sklearn model and loads it back by alias and by version through the artifact proxy.
 """
-import os
-import sys
-import time
-import traceback
 import warnings
 
 import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-if not os.environ.get("MLFLOW_TRACKING_URI"):
-    print("MLFLOW_TRACKING_URI must be set (e.g. http://127.0.0.1:5055)", file=sys.stderr)
-    sys.exit(2)
+from harness import SUFFIX, check, eq, expect_mlflow_error, finish
 
 # Stages are deprecated in MLflow 2.9+; the client warns on every stage call.
 warnings.filterwarnings("ignore", category=FutureWarning)
 
-VERBOSE = os.environ.get("SCENARIO_VERBOSE") == "1"
-SUFFIX = f"{int(time.time() * 1000)}_{os.getpid()}"
 PREFIX = f"scnreg_{SUFFIX}"
 
 client = MlflowClient()
 S = {}  # shared state between checks
-_results = []
-
-
-def check(name):
-    """Decorator: run the check immediately and record PASS/FAIL."""
-
-    def deco(fn):
-        try:
-            note = fn()
-            msg = f"PASS {name}" + (f" ({note})" if note else "")
-            _results.append(True)
-        except Exception as e:  # noqa: BLE001
-            err = f"{type(e).__name__}: {e}".replace("\n", " ")
-            if len(err) > 400:
-                err = err[:400] + "..."
-            msg = f"FAIL {name}: {err}"
-            _results.append(False)
-            if VERBOSE:
-                traceback.print_exc()
-        print(msg, flush=True)
-        return fn
-
-    return deco
-
-
-def eq(actual, expected, what=""):
-    if actual != expected:
-        raise AssertionError(f"{what} expected {expected!r}, got {actual!r}")
-
-
-def expect_mlflow_error(fn, code):
-    try:
-        fn()
-    except MlflowException as e:
-        if e.error_code != code:
-            raise AssertionError(f"expected error_code {code}, got {e.error_code}: {e.message}")
-        return e
-    raise AssertionError(f"expected MlflowException({code}), but no exception was raised")
 
 
 def names(models):
@@ -374,8 +328,4 @@ def _():
     eq(client.search_registered_models(filter_string=f"name LIKE '{PREFIX}%'"), [], "no models left")
 
 
-# --------------------------------------------------------------------------- summary
-passed = sum(_results)
-failed = len(_results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 else 1)
+finish()
