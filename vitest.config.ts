@@ -1,24 +1,63 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Every test runs inside workerd with the tracking worker's real bindings: local D1 from
-// wrangler.toml, with the same migration files wrangler applies in production, and an artifact
-// bucket on a real S3-compatible server on 127.0.0.1 (test/setup/s3-server.ts).
+// Every test runs inside workerd with a worker's real bindings: local D1 from its wrangler.toml,
+// with the same migration files wrangler applies in production, and an artifact bucket on a real
+// S3-compatible server on 127.0.0.1 (test/setup/s3-server.ts). Two projects: the tracking worker
+// and the inference worker (workers/inference), each with its own workerd and database.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("packages/schema/migrations");
   return {
-    plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars") } },
-      })),
-    ],
     test: {
-      include: ["packages/*/src/**/*.test.ts", "workers/*/src/**/*.test.ts", "test/**/*.test.ts"],
-      globalSetup: ["./test/setup/s3-server.ts"],
-      setupFiles: ["./test/setup/apply-migrations.ts"],
-      testTimeout: 30_000,
       reporters: ["default", "./test/setup/summary-reporter.ts"],
+      projects: [
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: "./wrangler.toml" },
+              // Auth is on in wrangler.toml (deployed workers); tests run with it off, and the
+              // auth tests (test/auth) turn it on per request with their own bindings.
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" },
+              },
+            })),
+          ],
+          test: {
+            name: "tracking",
+            include: [
+              "packages/*/src/**/*.test.ts",
+              "workers/tracking/src/**/*.test.ts",
+              "test/**/*.test.ts",
+            ],
+            exclude: ["test/inference/**"],
+            globalSetup: ["./test/setup/s3-server.ts"],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: "./workers/inference/wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars") } },
+            })),
+          ],
+          // The same substitutions as workers/inference/wrangler.toml's [alias] (see there).
+          resolve: {
+            alias: {
+              "onnxruntime-web/webgpu": "onnxruntime-web/wasm",
+              "onnxruntime-common": "onnxruntime-web/wasm",
+            },
+          },
+          test: {
+            name: "inference",
+            include: ["workers/inference/src/**/*.test.ts", "test/inference/**/*.test.ts"],
+            globalSetup: ["./test/inference/setup/fixtures.ts"],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+            testTimeout: 60_000,
+          },
+        },
+      ],
     },
   };
 });

@@ -5,6 +5,7 @@
  * Miniflare directly, rather than `wrangler dev`, because the dev proxy in front of the worker
  * streamed large artifacts about 20x slower than workerd itself.
  */
+import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -20,6 +21,22 @@ export async function bundleWorker(configPath: string, outdir: string): Promise<
   return resolve(outdir, "index.js");
 }
 
+/**
+ * The bundle's modules. A bundle with only index.js lets Miniflare collect its imports; one with
+ * .wasm modules (the inference worker) lists them, because Miniflare's import collection refuses the
+ * non-literal dynamic imports inside onnxruntime-web, which workerd itself never reaches.
+ */
+function bundleModules(outdir: string, scriptPath: string) {
+  const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
+  if (wasm.length === 0) return { modules: true, scriptPath };
+  return {
+    modules: [
+      { type: "ESModule", path: scriptPath },
+      ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(outdir, file) })),
+    ],
+  };
+}
+
 export async function startLocalWorker(options: {
   configPath: string;
   outdir: string;
@@ -31,8 +48,7 @@ export async function startLocalWorker(options: {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(projectRoot, options.configPath));
   const miniflare = new Miniflare({
     ...workerOptions,
-    modules: true,
-    scriptPath,
+    ...bundleModules(options.outdir, scriptPath),
     modulesRoot: options.outdir,
     bindings: { ...workerOptions.bindings, ...options.vars },
     host: "127.0.0.1",

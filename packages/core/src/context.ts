@@ -1,4 +1,5 @@
 import type { ArtifactStore } from "./artifacts/store";
+import type { ReadScope } from "./auth/scope";
 import type { Database } from "./db";
 
 /** What every operation runs against: the database, the artifact bucket, a clock and the artifact root. */
@@ -10,4 +11,6 @@ export interface TrackingContext {
   now(): number;
   /** Root for new experiments' artifact locations, e.g. "mlflow-artifacts:/". */
   artifactRoot: string;
+  /** With auth on, what a non-admin caller may see: searches AND it into their SQL. */
+  readScope?: ReadScope;
 }

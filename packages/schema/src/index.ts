@@ -1,5 +1,6 @@
 export * from "./tables/index";
 export * from "./wire/artifacts";
+export * from "./wire/auth";
 export * from "./wire/errors";
 export * from "./wire/fields";
 export * from "./wire/registry";

@@ -15,4 +15,15 @@ export interface TrackingEnv {
   S3_PREFIX?: string;
   S3_ACCESS_KEY_ID?: string;
   S3_SECRET_ACCESS_KEY?: string;
+  /** "on" (wrangler.toml) or "off" (`npm start` by default); see packages/core/src/auth/config.ts. */
+  EDGEFLOW_AUTH?: string;
+  /** READ, EDIT, MANAGE or NO_PERMISSIONS (the default): what users may do without a grant. */
+  EDGEFLOW_DEFAULT_PERMISSION?: string;
+  /** The first admin, used only while no admin exists (wrangler secrets). */
+  EDGEFLOW_ADMIN_USERNAME?: string;
+  EDGEFLOW_ADMIN_PASSWORD?: string;
+  /** Comma-separated hosts served (DNS rebinding defence); see auth/hosts.ts for the default. */
+  EDGEFLOW_ALLOWED_HOSTS?: string;
+  /** Comma-separated origins allowed to call the API from a browser; none by default. */
+  EDGEFLOW_CORS_ORIGINS?: string;
 }

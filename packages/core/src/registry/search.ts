@@ -44,6 +44,7 @@ export async function searchRegisteredModels(
     offset,
     // One extra row tells whether another page exists.
     limit: maxResults + 1,
+    visible: ctx.readScope?.registeredModels,
   });
   const names = (await ctx.db.all<{ name: string }>(query)).map((row) => row.name);
   const page = await loadRegisteredModels(ctx, names.slice(0, maxResults));
@@ -67,6 +68,7 @@ export async function searchModelVersions(
     orderBy: input.order_by,
     offset,
     limit: maxResults + 1,
+    visible: ctx.readScope?.registeredModels,
   });
   const keys = await ctx.db.all<{ name: string; version: number }>(query);
   const page = keys.slice(0, maxResults);

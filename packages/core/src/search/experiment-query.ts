@@ -12,6 +12,8 @@ export interface ExperimentSearchQuery {
   orderBy?: string[] | null;
   offset: number;
   limit: number;
+  /** Only experiments the caller may read (auth; see auth/scope.ts). */
+  visible?: (experimentId: SQLWrapper) => SQL;
 }
 
 const COLUMNS: Record<"name" | "experiment_id" | "creation_time" | "last_update_time", SQLWrapper> = {
@@ -43,6 +45,7 @@ export function compileExperimentSearch(query: ExperimentSearchQuery): SQL {
   const where = [
     lifecycleCondition(experiments.lifecycleStage, query.viewType),
     ...clauses.map(filterSql),
+    query.visible?.(experiments.experimentId),
   ].filter((condition) => condition !== undefined);
   const whereSql = where.length > 0 ? sql` WHERE ${andAll(where)}` : sql``;
   return checkStatement(

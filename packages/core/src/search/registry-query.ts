@@ -14,6 +14,8 @@ export interface RegistrySearchQuery {
   orderBy?: string[] | null;
   offset: number;
   limit: number;
+  /** Only models the caller may read (auth; see auth/scope.ts), by registered model name. */
+  visible?: (name: SQLWrapper) => SQL;
 }
 
 const MODEL_COLUMNS: Record<string, SQLWrapper> = {
@@ -40,6 +42,10 @@ function column(columns: Record<string, SQLWrapper>, key: string): SQLWrapper {
 
 function whereSql(conditions: SQL[]): SQL {
   return conditions.length > 0 ? sql` WHERE ${andAll(conditions)}` : sql``;
+}
+
+function withVisible(conditions: SQL[], query: RegistrySearchQuery, name: SQLWrapper): SQL[] {
+  return query.visible ? [...conditions, query.visible(name)] : conditions;
 }
 
 function orderSql(columns: Record<string, SQLWrapper>, keys: { key: string; ascending: boolean }[]): SQL {
@@ -69,7 +75,9 @@ function versionFilterSql(clause: RegistryFilterClause): SQL {
  * page of them: a statement selecting one column, `name`.
  */
 export function compileRegisteredModelSearch(query: RegistrySearchQuery): SQL {
-  const where = whereSql(parseRegisteredModelFilter(query.filter).map(modelFilterSql));
+  const where = whereSql(
+    withVisible(parseRegisteredModelFilter(query.filter).map(modelFilterSql), query, registeredModels.name),
+  );
   const order = orderSql(MODEL_COLUMNS, parseRegisteredModelOrderBy(query.orderBy));
   return checkStatement(
     sql`SELECT ${registeredModels.name} AS "name" FROM ${registeredModels}${where} ORDER BY ${order} ${pageClause(query.offset, query.limit)}`,
@@ -81,7 +89,9 @@ export function compileRegisteredModelSearch(query: RegistrySearchQuery): SQL {
  * a statement selecting `name` and `version`.
  */
 export function compileModelVersionSearch(query: RegistrySearchQuery): SQL {
-  const where = whereSql(parseModelVersionFilter(query.filter).map(versionFilterSql));
+  const where = whereSql(
+    withVisible(parseModelVersionFilter(query.filter).map(versionFilterSql), query, modelVersions.name),
+  );
   const order = orderSql(VERSION_COLUMNS, parseModelVersionOrderBy(query.orderBy));
   return checkStatement(
     sql`SELECT ${modelVersions.name} AS "name", ${modelVersions.version} AS "version" FROM ${modelVersions}${where} ORDER BY ${order} ${pageClause(query.offset, query.limit)}`,

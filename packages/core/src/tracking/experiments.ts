@@ -206,6 +206,7 @@ export async function searchExperiments(
     offset,
     // One extra row tells whether another page exists.
     limit: maxResults + 1,
+    visible: ctx.readScope?.experiments,
   });
   const ids = (await ctx.db.all<{ experiment_id: number }>(query)).map((row) => row.experiment_id);
   const page = ids.slice(0, maxResults);

@@ -1,4 +1,5 @@
 import { artifactRoutes, rootArtifactRoutes } from "./artifacts";
+import { authRoutes } from "./auth";
 import { experimentRoutes } from "./experiments";
 import { metricRoutes } from "./metrics";
 import { registryRoutes } from "./registry";
@@ -12,6 +13,7 @@ export const apiRoutes: Route[] = [
   ...metricRoutes,
   ...artifactRoutes,
   ...registryRoutes,
+  ...authRoutes,
 ];
 
 /** MLflow serves each endpoint under both prefixes (the UI uses /ajax-api). */

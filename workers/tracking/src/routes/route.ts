@@ -1,5 +1,7 @@
 import type { TrackingContext } from "@edgeflow/core";
 import type { Infer, MessageField, Spec } from "@edgeflow/schema";
+import type { Access } from "../auth/access";
+import type { RequestAuth } from "../auth/gate";
 import { readJsonBody, readQuery } from "../http/read-input";
 import { jsonResponse } from "../http/respond";
 
@@ -10,6 +12,8 @@ export interface RequestContext {
   url: URL;
   /** For a wildcard route ("/prefix/*"): the rest of the path, still percent-encoded. */
   tail: string;
+  /** The caller and the route's permission check (auth/gate.ts). */
+  auth: RequestAuth;
 }
 
 /**
@@ -20,6 +24,10 @@ export interface Route {
   method: Method;
   path: string;
   handle(request: Request, ctx: RequestContext): Promise<Response>;
+  /** What the caller needs; rows without one take theirs from auth/policy.ts. */
+  access?: Access;
+  /** Set by `route`: the permission check runs once the message is parsed, not before the handler. */
+  parsesMessage?: boolean;
 }
 
 /** GET carries its message in the query string; DELETE in a JSON body or, without one, the query. */
@@ -42,22 +50,26 @@ export function route<Req extends Spec, Res extends Spec>(
   path: string,
   request: MessageField<Req, boolean>,
   response: MessageField<Res, boolean>,
-  handler: (input: Infer<Req>, ctx: TrackingContext) => Promise<Infer<Res>>,
-  options: { maxBodyBytes?: number } = {},
+  handler: (input: Infer<Req>, ctx: TrackingContext, requestContext: RequestContext) => Promise<Infer<Res>>,
+  options: { maxBodyBytes?: number; access?: Access } = {},
 ): Route {
   return {
     method,
     path,
+    access: options.access,
+    parsesMessage: true,
     async handle(httpRequest, ctx) {
       const input = await readInput(httpRequest, ctx.url, options.maxBodyBytes);
       const parsed = input.query ? request.parseQuery(input.query) : request.parse(input.body);
-      const body = await handler(parsed, ctx.tracking);
+      await ctx.auth.authorize(parsed as Record<string, unknown>);
+      const body = await handler(parsed, ctx.tracking, ctx);
+      await ctx.auth.succeeded(parsed as Record<string, unknown>, body);
       return jsonResponse(JSON.stringify(response.encode(body)));
     },
   };
 }
 
 /** An endpoint that handles the HTTP exchange itself (artifact bytes, streamed either way). */
-export function rawRoute(method: Method, path: string, handle: Route["handle"]): Route {
-  return { method, path, handle };
+export function rawRoute(method: Method, path: string, handle: Route["handle"], access?: Access): Route {
+  return { method, path, handle, access };
 }

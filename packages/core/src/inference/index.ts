@@ -1,0 +1,7 @@
+export * from "./budget-cache";
+export * from "./errors";
+export * from "./mlmodel";
+export * from "./model-ref";
+export * from "./resolve";
+export * from "./scoring";
+export * from "./signature";

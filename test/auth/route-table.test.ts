@@ -1,0 +1,123 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { handleRequest } from "../../workers/tracking/src/app";
+import { PUBLIC_PATHS } from "../../workers/tracking/src/auth/gate";
+import { POLICY, routeKey } from "../../workers/tracking/src/auth/policy";
+import { API_PREFIXES, apiRoutes, ROOT_PREFIXES, rootRoutes } from "../../workers/tracking/src/routes/index";
+import type { Route } from "../../workers/tracking/src/routes/route";
+import { ADMIN, authEnv, BASE, call } from "./helpers";
+
+/**
+ * CVE-2026-0545 is an MLflow route left without auth. Here every route row of the worker is
+ * walked: each must declare its access, and with auth on each must answer 401 without
+ * credentials, unless it is on the explicit public list.
+ */
+
+const rows: { route: Route; prefix: string }[] = [
+  ...apiRoutes.flatMap((route) => API_PREFIXES.map((prefix) => ({ route, prefix }))),
+  ...rootRoutes.flatMap((route) => ROOT_PREFIXES.map((prefix) => ({ route, prefix }))),
+];
+
+function urlOf(route: Route, prefix: string): string {
+  return `${prefix}${route.path.replace(/\/\*$/, "/1/some/file.txt")}`;
+}
+
+function requestFor(route: Route, prefix: string, headers: Record<string, string>): Request {
+  const hasBody = route.method !== "GET";
+  return new Request(`${BASE}${urlOf(route, prefix)}`, {
+    method: route.method,
+    headers: hasBody ? { "Content-Type": "application/json", ...headers } : headers,
+    body: hasBody ? "{}" : undefined,
+  });
+}
+
+async function send(route: Route, prefix: string, headers: Record<string, string>, bindings = authEnv()) {
+  return handleRequest(requestFor(route, prefix, headers), bindings);
+}
+
+describe("the route table", () => {
+  it("has rows to walk (every API endpoint under both prefixes)", () => {
+    expect(apiRoutes.length).toBeGreaterThan(70);
+    expect(rows.length).toBe(
+      apiRoutes.length * API_PREFIXES.length + rootRoutes.length * ROOT_PREFIXES.length,
+    );
+  });
+
+  it("gives every row an explicit access rule (none falls back to the admin-only default)", () => {
+    const missing = [...apiRoutes, ...rootRoutes].filter(
+      (route) => !route.access && !POLICY[routeKey(route)],
+    );
+    expect(missing.map(routeKey)).toEqual([]);
+  });
+
+  it("has no policy entry for a route that does not exist (no stale rules)", () => {
+    const keys = new Set([...apiRoutes, ...rootRoutes].map(routeKey));
+    expect(Object.keys(POLICY).filter((key) => !keys.has(key))).toEqual([]);
+  });
+
+  it("marks public only the paths on the public list", () => {
+    const publicRows = [...apiRoutes, ...rootRoutes].filter((route) => route.access?.kind === "public");
+    expect(publicRows.filter((route) => !PUBLIC_PATHS.includes(route.path)).map(routeKey)).toEqual([]);
+  });
+
+  it.each(
+    rows.map(({ route, prefix }) => [`${route.method} ${urlOf(route, prefix)}`, route, prefix] as const),
+  )("%s answers 401 without credentials", async (_name, route, prefix) => {
+    const response = await send(route, prefix, {});
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toBe('Basic realm="mlflow"');
+    expect(((await response.json()) as { error_code: string }).error_code).toBe("UNAUTHENTICATED");
+  });
+
+  it("answers 401 to a wrong password, an unknown user, a bogus token and a malformed header, on every row", async () => {
+    const bad = [
+      { Authorization: `Basic ${btoa(`${ADMIN.username}:wrong password!!`)}` },
+      { Authorization: `Basic ${btoa("nobody-at-all:some password 123")}` },
+      { Authorization: "Bearer efp_not-a-real-token" },
+      { Authorization: "Basic !!!not-base64" },
+      { Authorization: `Digest username="${ADMIN.username}"` },
+    ];
+    for (const { route, prefix } of rows) {
+      for (const headers of bad) {
+        const response = await send(route, prefix, headers);
+        expect([route.method, urlOf(route, prefix), headers.Authorization, response.status]).toEqual([
+          route.method,
+          urlOf(route, prefix),
+          headers.Authorization,
+          401,
+        ]);
+      }
+    }
+  });
+
+  it("serves /health and /version without credentials", async () => {
+    expect((await call("GET", "/health", {})).body).toBe("OK");
+    expect((await call("GET", "/version", {})).body).toBe(env.EDGEFLOW_VERSION);
+  });
+});
+
+describe("JSON-only bodies", () => {
+  // MLflow's defence against cross-site text/plain posts, on every route with a JSON body. Auth is
+  // off here so the content-type check itself is what answers.
+  const withBodies = rows.filter(
+    ({ route }) =>
+      ["POST", "PATCH"].includes(route.method) || (route.method === "DELETE" && route.parsesMessage),
+  );
+
+  it.each(
+    withBodies.map(
+      ({ route, prefix }) => [`${route.method} ${urlOf(route, prefix)}`, route, prefix] as const,
+    ),
+  )("%s refuses a text/plain body", async (_name, route, prefix) => {
+    const response = await handleRequest(
+      new Request(`${BASE}${urlOf(route, prefix)}`, {
+        method: route.method,
+        headers: { "Content-Type": "text/plain" },
+        body: '{"name": "x"}',
+      }),
+      env,
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/Content-Type/);
+  });
+});

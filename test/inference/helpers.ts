@@ -1,0 +1,65 @@
+import { env, SELF } from "cloudflare:test";
+import {
+  clearAliasCache,
+  createModelVersion,
+  createRegisteredModel,
+  setRegisteredModelAlias,
+  type TrackingContext,
+} from "@edgeflow/core";
+import * as schema from "@edgeflow/schema";
+import { drizzle } from "drizzle-orm/d1";
+import { inject } from "vitest";
+
+export const BASE = "http://127.0.0.1:5001";
+
+function registry(): TrackingContext {
+  return {
+    db: drizzle(env.DB, { schema }),
+    now: () => Date.now(),
+    artifactRoot: "mlflow-artifacts:/",
+    get artifacts(): never {
+      throw new Error("not used");
+    },
+  };
+}
+
+let counter = 0;
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Registers versions of a model, one per fixture (in order), and returns its name. */
+export async function registerModel(
+  fixtures: string[],
+  name = uniqueName(fixtures[0] ?? "model"),
+): Promise<string> {
+  const paths = inject("fixturePaths");
+  await createRegisteredModel(registry(), { name });
+  for (const fixture of fixtures) {
+    await createModelVersion(registry(), { name, source: `mlflow-artifacts:/${paths[fixture]}` });
+  }
+  return name;
+}
+
+export async function setAlias(name: string, alias: string, version: number): Promise<void> {
+  await setRegisteredModelAlias(registry(), { name, alias, version: String(version) });
+}
+
+export { clearAliasCache };
+
+export async function invoke(
+  path: string,
+  body: unknown,
+  contentType = "application/json",
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await SELF.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export const modelPath = (name: string, version: number | string) =>
+  `/models/${encodeURIComponent(name)}/${version}`;

@@ -1,0 +1,40 @@
+import { ALIAS_TTL_MS, enforceParams, parseScoringRequest } from "@edgeflow/core";
+import { readText } from "../http/read-body";
+import { json } from "../http/respond";
+import { loadedModel, servedVersion } from "../models";
+import { refFromPath } from "./model-ref";
+import { maxBatchOf, unifiedLlm } from "./openai";
+import { route } from "./route";
+
+export const modelRoutes = [
+  /** What a version is and how to call it; reading it never loads the model. */
+  route("GET", "/models/{ref}/metadata", async (_request, { env, ref }) => {
+    const served = await servedVersion(env, refFromPath(ref));
+    const { row, spec } = served;
+    const flavor = spec.flavor;
+    return json({
+      name: row.name,
+      version: String(row.version),
+      flavor: flavor.kind,
+      flavors: spec.flavors,
+      task: flavor.kind === "transformers_js" ? flavor.task : null,
+      dtype: flavor.kind === "transformers_js" ? flavor.dtype : null,
+      signature: spec.signature ?? null,
+      source: row.source,
+      run_id: row.runId,
+      mlflow_version: spec.mlflowVersion ?? null,
+      alias_ttl_seconds: ALIAS_TTL_MS / 1000,
+    });
+  }),
+
+  /** MLflow's scoring protocol. */
+  route("POST", "/models/{ref}/invocations", async (request, { env, ref }) => {
+    const served = await servedVersion(env, refFromPath(ref));
+    const parsed = parseScoringRequest(request.headers.get("Content-Type"), await readText(request));
+    const model = await loadedModel(env, served);
+    if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);
+    const params = enforceParams(served.spec.signature, parsed.params);
+    const predictions = await model.predict(parsed.input, params, maxBatchOf(env));
+    return json({ predictions });
+  }),
+];
