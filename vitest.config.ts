@@ -39,7 +39,8 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./workers/inference/wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars") } },
+              // Auth off as in the tracking project; test/inference/auth.test.ts turns it on per request.
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" } },
             })),
           ],
           // The same substitutions as workers/inference/wrangler.toml's [alias] (see there).

@@ -1,5 +1,10 @@
-/** The inference worker's bindings, as declared in workers/inference/wrangler.toml. */
-export interface InferenceEnv {
+import type { AuthVars } from "@edgeflow/core";
+
+/**
+ * The inference worker's bindings, as declared in workers/inference/wrangler.toml; the auth
+ * settings (EDGEFLOW_AUTH, admin secrets) are the tracking worker's, read the same way.
+ */
+export interface InferenceEnv extends AuthVars {
   /** The tracking worker's database (the model registry). */
   DB: D1Database;
   EDGEFLOW_VERSION: string;

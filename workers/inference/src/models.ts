@@ -1,4 +1,7 @@
 import {
+  AUTH_CHALLENGE,
+  authConfigOf,
+  authorizeModelRequest,
   BudgetCache,
   describeRef,
   joinArtifactPath,
@@ -37,9 +40,19 @@ function pipelineCache(env: InferenceEnv): BudgetCache<LoadedModel> {
   return cache;
 }
 
-/** The version a reference names, with its MLmodel read and parsed (pickles refused here). */
-export async function servedVersion(env: InferenceEnv, ref: ModelRef): Promise<ServedVersion> {
-  const { row, bucketPath } = await resolveModelVersion(drizzle(env.DB, { schema }), ref);
+/**
+ * The version a reference names, with its MLmodel read and parsed (pickles refused here). The
+ * caller must hold READ on the model unless it is marked public; checked before the lookup, so a
+ * private model's versions and aliases are not revealed to strangers.
+ */
+export async function servedVersion(
+  env: InferenceEnv,
+  ref: ModelRef,
+  authorization: string | null,
+): Promise<ServedVersion> {
+  const db = drizzle(env.DB, { schema });
+  await authorizeModelRequest(db, { config: authConfigOf(env), model: ref.name, authorization });
+  const { row, bucketPath } = await resolveModelVersion(db, ref);
   const label = `Model '${row.name}' version ${row.version}`;
   const key = JSON.stringify([row.name, row.version, row.storageLocation]);
   let spec = specs.get(key);

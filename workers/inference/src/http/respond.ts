@@ -1,3 +1,4 @@
+import { AUTH_CHALLENGE } from "@edgeflow/core";
 import { MlflowError } from "@edgeflow/schema";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -8,7 +9,11 @@ export function json(body: unknown, status = 200): Response {
 
 /** The one place errors become responses: `{"error_code","message"}`, never a stack trace. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof MlflowError) return json(error, error.httpStatus);
+  if (error instanceof MlflowError) {
+    const response = json(error, error.httpStatus);
+    if (error.errorCode === "UNAUTHENTICATED") response.headers.set("WWW-Authenticate", AUTH_CHALLENGE);
+    return response;
+  }
   console.error("unhandled error", error);
   return json({ error_code: "INTERNAL_ERROR", message: "Internal error; see the worker's logs." }, 500);
 }

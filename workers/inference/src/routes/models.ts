@@ -8,8 +8,8 @@ import { route } from "./route";
 
 export const modelRoutes = [
   /** What a version is and how to call it; reading it never loads the model. */
-  route("GET", "/models/{ref}/metadata", async (_request, { env, ref }) => {
-    const served = await servedVersion(env, refFromPath(ref));
+  route("GET", "/models/{ref}/metadata", async (request, { env, ref }) => {
+    const served = await servedVersion(env, refFromPath(ref), request.headers.get("Authorization"));
     const { row, spec } = served;
     const flavor = spec.flavor;
     return json({
@@ -29,7 +29,7 @@ export const modelRoutes = [
 
   /** MLflow's scoring protocol. */
   route("POST", "/models/{ref}/invocations", async (request, { env, ref }) => {
-    const served = await servedVersion(env, refFromPath(ref));
+    const served = await servedVersion(env, refFromPath(ref), request.headers.get("Authorization"));
     const parsed = parseScoringRequest(request.headers.get("Content-Type"), await readText(request));
     const model = await loadedModel(env, served);
     if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);

@@ -202,8 +202,14 @@ function base64Floats(vector: number[]): string {
 
 type Kind = "chat" | "completions" | "embeddings";
 
-async function handle(kind: Kind, env: InferenceEnv, ref: ModelRef, body: Body): Promise<Response> {
-  const served = await servedVersion(env, ref);
+async function handle(
+  kind: Kind,
+  env: InferenceEnv,
+  request: Request,
+  ref: ModelRef,
+  body: Body,
+): Promise<Response> {
+  const served = await servedVersion(env, ref, request.headers.get("Authorization"));
   const model = await loadedModel(env, served);
   const name = typeof body.model === "string" ? body.model : `${served.row.name}/${served.row.version}`;
   if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
@@ -226,12 +232,12 @@ export function unifiedLlm(
 const perModel =
   (kind: Kind) =>
   async (request: Request, { env, ref }: RequestContext) =>
-    handle(kind, env, refFromPath(ref), await readJsonObject(request));
+    handle(kind, env, request, refFromPath(ref), await readJsonObject(request));
 const topLevel =
   (kind: Kind) =>
   async (request: Request, { env }: RequestContext) => {
     const body = await readJsonObject(request);
-    return handle(kind, env, refFromBody(body), body);
+    return handle(kind, env, request, refFromBody(body), body);
   };
 
 /** OpenAI-style llm/v1 endpoints, per model and at the top level with "model": "<name>@<alias>". */
