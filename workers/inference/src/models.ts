@@ -1,5 +1,4 @@
 import {
-  AUTH_CHALLENGE,
   authConfigOf,
   authorizeModelRequest,
   BudgetCache,
