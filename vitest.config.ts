@@ -40,7 +40,9 @@ export default defineConfig(async () => {
             cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./workers/inference/wrangler.toml" },
               // Auth off as in the tracking project; test/inference/auth.test.ts turns it on per request.
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" } },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" },
+              },
             })),
           ],
           // The same substitutions as workers/inference/wrangler.toml's [alias] (see there).
