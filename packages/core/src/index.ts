@@ -2,6 +2,7 @@ export * from "./artifacts/operations";
 export * from "./artifacts/paths";
 export { S3ArtifactStore, type S3Config } from "./artifacts/s3-store";
 export type * from "./artifacts/store";
+export { artifactStoreFromVars, type S3Vars } from "./artifacts/store-from-vars";
 export * from "./auth/index";
 export type { TrackingContext } from "./context";
 export type { Database } from "./db";

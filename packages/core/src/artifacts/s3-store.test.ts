@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import "../../../../workers/tracking/src/xml-dom";
 import { S3ArtifactStore } from "./s3-store";
 
 // Against the real S3-compatible server the test run starts (test/setup/s3-server.ts), with tiny

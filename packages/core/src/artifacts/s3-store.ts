@@ -15,6 +15,7 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { MlflowError } from "@edgeflow/schema";
 import { readChunks } from "./chunks";
+import "./xml-dom";
 import type {
   ArtifactEntry,
   ArtifactObject,
