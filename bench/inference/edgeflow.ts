@@ -1,0 +1,182 @@
+/**
+ * The Edgeflow side, in this process as `npm start` runs it: local D1 with migrations, the local S3
+ * server, the tracking worker in Miniflare (models are registered through its REST API), and the
+ * inference worker's bundle (wrangler's dry run, built once) started in a fresh Miniflare instance
+ * per model, so each model's cold start and peak memory belong to a new workerd process.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { freePort } from "../../infra/local/ports";
+import { type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
+import { bundleWorker, type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
+import { projectRoot, runWrangler } from "../../infra/local/wrangler";
+import { processFigures } from "../lib/processes";
+import { sampleLatency, summarize } from "../lib/stats";
+import { FIXTURES, uploadFixtures } from "./fixtures";
+import { type BenchModel, measureWarm, NO_WARM, type Settings, type SideResult } from "./workload";
+
+const INFERENCE_CONFIG = "workers/inference/wrangler.toml";
+const ALIAS = "bench";
+
+export interface BundleSize {
+  files: number;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface EdgeflowStack {
+  bundle: BundleSize;
+  run(model: BenchModel, s: Settings, coldOnly: boolean): Promise<SideResult>;
+  stop(): Promise<void>;
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${url} → ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+function bundleSize(outdir: string): BundleSize {
+  // What `wrangler deploy` uploads: the script and its .wasm modules (not the source map or README).
+  const files = readdirSync(outdir).filter(
+    (file) => (file.endsWith(".js") || file.endsWith(".wasm")) && statSync(join(outdir, file)).isFile(),
+  );
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const content = readFileSync(join(outdir, file));
+    bytes += content.length;
+    gzipBytes += gzipSync(content).length;
+  }
+  return { files: files.length, bytes, gzipBytes };
+}
+
+/** workerd processes that are children of this process. */
+function workerdChildren(): Set<number> {
+  const out = new Set<number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm === "workerd" && ppid === process.pid) out.add(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack> {
+  const stateDir = mkdtempSync(join(tmpdir(), "edgeflow-bench-inference-"));
+  const persistTo = join(stateDir, "wrangler");
+  let s3: LocalS3 | undefined;
+  let tracking: LocalWorker | undefined;
+  const stop = async () => {
+    await Promise.allSettled([tracking?.dispose(), s3?.close()]);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+    s3 = await startLocalS3(join(stateDir, "s3"));
+    const vars = { ...localS3Vars(s3), EDGEFLOW_AUTH: "off" };
+    const wanted = Object.fromEntries(models.map((m) => [m.fixture, FIXTURES[m.fixture] ?? { folder: "" }]));
+    const paths = await uploadFixtures(vars, wanted);
+    tracking = await startLocalWorker({
+      configPath: "wrangler.toml",
+      outdir: join(stateDir, "build", "tracking"),
+      persistTo,
+      port: await freePort(),
+      vars,
+    });
+    const api = `${tracking.url}/api/2.0/mlflow`;
+    for (const model of models) {
+      await post(`${api}/registered-models/create`, { name: model.fixture });
+      await post(`${api}/model-versions/create`, {
+        name: model.fixture,
+        source: `mlflow-artifacts:/${paths[model.fixture]}`,
+      });
+      await post(`${api}/registered-models/alias`, { name: model.fixture, alias: ALIAS, version: "1" });
+    }
+    const outdir = join(stateDir, "build", "inference");
+    const scriptPath = await bundleWorker(INFERENCE_CONFIG, outdir);
+    const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(projectRoot, INFERENCE_CONFIG));
+
+    const run = async (model: BenchModel, s: Settings, coldOnly: boolean): Promise<SideResult> => {
+      const before = workerdChildren();
+      const t0 = performance.now();
+      const miniflare = new Miniflare({
+        ...workerOptions,
+        modules: [
+          { type: "ESModule", path: scriptPath },
+          ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(outdir, file) })),
+        ],
+        modulesRoot: outdir,
+        bindings: { ...workerOptions.bindings, ...vars },
+        host: "127.0.0.1",
+        port: await freePort(),
+        d1Persist: resolve(persistTo, "v3", "d1"),
+        cf: false,
+      } as ConstructorParameters<typeof Miniflare>[0]);
+      try {
+        const url = (await miniflare.ready).origin;
+        const tReady = performance.now();
+        const pids = [...workerdChildren()].filter((pid) => !before.has(pid));
+        const figures = () => pids.map((pid) => processFigures(pid, "workerd"));
+        const idleRssMiB = figures().reduce((sum, f) => sum + (f?.rssMiB ?? 0), 0);
+        const cpuSeconds = () => figures().reduce((sum, f) => sum + (f?.cpuSeconds ?? 0), 0);
+        const endpoint = `${url}/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
+        const predict = async (index: number): Promise<unknown> => {
+          const text = model.inputs[index % model.inputs.length] as string;
+          const response = await fetch(endpoint, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(
+              model.params ? { inputs: [text], params: model.params } : { inputs: [text] },
+            ),
+          });
+          const body = await response.text();
+          if (!response.ok) throw new Error(`${endpoint} → ${response.status}: ${body}`);
+          return (JSON.parse(body) as { predictions: unknown[] }).predictions[0];
+        };
+        const outputs: unknown[] = [await predict(0)];
+        const tFirst = performance.now();
+        for (let i = 1; i < model.inputs.length; i++) outputs.push(await predict(i));
+        const warm = coldOnly ? NO_WARM : await measureWarm(s, predict, cpuSeconds);
+        const ping = coldOnly
+          ? []
+          : await sampleLatency(s.warmup, s.measured, async () => {
+              const response = await fetch(`${url}/ping`);
+              await response.arrayBuffer();
+            });
+        const peakRssMiB = figures().reduce((sum, f) => sum + (f?.peakRssMiB ?? 0), 0);
+        return {
+          coldMs: tFirst - t0,
+          coldParts: { workerdReady: tReady - t0, firstPrediction: tFirst - tReady },
+          ...warm,
+          idleRssMiB,
+          peakRssMiB: pids.length === 0 ? Number.NaN : peakRssMiB,
+          pingP50Ms: summarize(ping).p50,
+          outputs,
+        };
+      } finally {
+        await miniflare.dispose();
+      }
+    };
+    return { bundle: bundleSize(outdir), run, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

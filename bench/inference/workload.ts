@@ -1,0 +1,123 @@
+/**
+ * What the inference benchmark measures, shared by the Edgeflow side (HTTP to the inference worker)
+ * and the native side (onnxruntime-node through transformers.js in a child process): the models,
+ * their inputs, and the measurement loop run against a `predict(index)` function.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Summary, sampleLatency, summarize } from "../lib/stats";
+import { FIXTURES, sharedRoot } from "./fixtures";
+
+export interface BenchModel {
+  /** Fixture name in ./fixtures.ts (also the registered model's name). */
+  fixture: string;
+  task: "text-classification" | "text-generation";
+  label: string;
+  inputs: string[];
+  /** Generation parameters (greedy), identical on both sides. */
+  params?: { max_new_tokens: number; do_sample: false };
+}
+
+function storiesParams(): { max_new_tokens: number; do_sample: false } {
+  const folder = resolve(sharedRoot, FIXTURES.stories?.folder ?? "models/stories260K");
+  const expected = JSON.parse(readFileSync(resolve(folder, "expected.json"), "utf8")) as {
+    max_new_tokens: number;
+  };
+  return { max_new_tokens: expected.max_new_tokens, do_sample: false };
+}
+
+export function benchModels(): BenchModel[] {
+  return [
+    {
+      fixture: "sst2",
+      task: "text-classification",
+      label: "sst2-bert-mini q8 (text-classification)",
+      inputs: [
+        "I love this",
+        "Boring, predictable and far too long.",
+        "A charming, funny and moving film.",
+        "The plot makes no sense and the acting is wooden.",
+      ],
+    },
+    {
+      fixture: "stories",
+      task: "text-generation",
+      label: `stories260K q8 (text-generation, ${storiesParams().max_new_tokens} new tokens, greedy)`,
+      inputs: ["Once upon a time", "Lily and Tom", "The little dog"],
+      params: storiesParams(),
+    },
+  ];
+}
+
+export interface Settings {
+  quick: boolean;
+  warmup: number;
+  measured: number;
+  concurrency: number;
+  throughputSeconds: number;
+  /** Fresh instances started per side and model; the cold start reported is their median. */
+  coldRuns: number;
+}
+
+export function settings(): Settings {
+  const quick = process.env.BENCH_QUICK === "1";
+  return quick
+    ? { quick, warmup: 2, measured: 5, concurrency: 4, throughputSeconds: 1, coldRuns: 1 }
+    : { quick, warmup: 10, measured: 50, concurrency: 4, throughputSeconds: 5, coldRuns: 3 };
+}
+
+export interface SideResult {
+  /** ms from a fresh process/instance to the first successful prediction. */
+  coldMs: number;
+  /** Parts of the cold start, for context (ms). */
+  coldParts: Record<string, number>;
+  warm: Summary;
+  throughputRps: number;
+  throughputRequests: number;
+  /** CPU time of the serving process during the throughput phase ÷ its wall time: cores busy. */
+  throughputCores: number;
+  /** Resident set size of the serving process before any model is loaded, MiB. */
+  idleRssMiB: number;
+  /** Peak resident set size (VmHWM) of the serving process, MiB. */
+  peakRssMiB: number;
+  /** Edgeflow only: p50 of GET /ping on the same worker, the loopback HTTP floor (ms). */
+  pingP50Ms?: number;
+  /** Output per input (the first `inputs.length` predictions), to check both sides agree. */
+  outputs: unknown[];
+}
+
+/** Warm latency (sequential) then throughput (`concurrency` clients for `throughputSeconds`). */
+export async function measureWarm(
+  s: Settings,
+  predict: (index: number) => Promise<unknown>,
+  cpuSeconds: () => number,
+): Promise<{ warm: Summary; throughputRps: number; throughputRequests: number; throughputCores: number }> {
+  let i = 0;
+  const samples = await sampleLatency(s.warmup, s.measured, () => predict(i++));
+  const deadline = performance.now() + s.throughputSeconds * 1000;
+  const start = performance.now();
+  const cpuStart = cpuSeconds();
+  let done = 0;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      await predict(i++);
+      done += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: s.concurrency }, client));
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    warm: summarize(samples),
+    throughputRps: done / seconds,
+    throughputRequests: done,
+    throughputCores: (cpuSeconds() - cpuStart) / seconds,
+  };
+}
+
+/** What a cold-only run reports in place of the warm figures. */
+export const NO_WARM = {
+  warm: summarize([]),
+  throughputRps: Number.NaN,
+  throughputRequests: 0,
+  throughputCores: Number.NaN,
+};
