@@ -4,6 +4,7 @@ export { S3ArtifactStore, type S3Config } from "./artifacts/s3-store";
 export type * from "./artifacts/store";
 export { artifactStoreFromVars, type S3Vars } from "./artifacts/store-from-vars";
 export * from "./auth/index";
+export { readBodyText } from "./body";
 export type { TrackingContext } from "./context";
 export type { Database } from "./db";
 export * from "./inference/index";

@@ -1,28 +1,15 @@
-import { badRequest } from "@edgeflow/core";
+import { badRequest, readBodyText } from "@edgeflow/core";
 import { MlflowError } from "@edgeflow/schema";
 
 /** Scoring requests carry whole batches; 10 MB is far beyond any batch the CPU could score. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export async function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  const tooLarge = () => new MlflowError("BAD_REQUEST", `Request body must be at most ${maxBytes} bytes.`);
-  if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+export function readText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  return readBodyText(
+    request,
+    maxBytes,
+    () => new MlflowError("BAD_REQUEST", `Request body must be at most ${maxBytes} bytes.`),
+  );
 }
 
 /** A JSON object body (the OpenAI-style endpoints). */

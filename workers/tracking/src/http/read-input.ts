@@ -1,3 +1,4 @@
+import { readBodyText } from "@edgeflow/core";
 import { MlflowError } from "@edgeflow/schema";
 
 /** MLflow's request bodies are small JSON documents; 1 MB is its own log-batch ceiling. */
@@ -18,30 +19,8 @@ export function readQuery(url: URL): Record<string, unknown> {
   return out;
 }
 
-async function readText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes, declared);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes, size);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+function readText(request: Request, maxBytes: number): Promise<string> {
+  return readBodyText(request, maxBytes, (size) => tooLarge(maxBytes, size));
 }
 
 function tooLarge(limit: number, size: number): MlflowError {

@@ -1,0 +1,28 @@
+/**
+ * A request body as text, refusing more than `maxBytes` — by its declared Content-Length before
+ * reading, and by counting while reading, so a lying or chunked body cannot exceed the limit.
+ * `tooLarge` builds each worker's own error (MLflow's API and the scoring protocol differ).
+ */
+export async function readBodyText(
+  request: Request,
+  maxBytes: number,
+  tooLarge: (size: number) => Error,
+): Promise<string> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(declared);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(size);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+}
