@@ -198,24 +198,30 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Pages of keys under a prefix. ListObjects (v1) with a Marker — the last key seen — is the
-   * paging every S3-compatible server implements alike (s3rver fails truncated v2 listings).
+   * One page of keys under a prefix, after `marker`. ListObjects (v1) with a Marker — the last key
+   * seen — is the paging every S3-compatible server implements alike (s3rver fails truncated v2
+   * listings).
    */
+  private listPage(prefix: string, marker: string): Promise<ListObjectsCommandOutput> {
+    return this.client.send(
+      new ListObjectsCommand({
+        Bucket: this.bucket,
+        Prefix: prefix,
+        Marker: marker,
+        MaxKeys: this.listPageSize,
+      }),
+    );
+  }
+
+  /** Every page of keys under a prefix. */
   private async *listPages(prefix: string): AsyncGenerator<ListObjectsCommandOutput> {
-    let startAfter = prefix;
+    let marker = prefix;
     for (;;) {
-      const page = await this.client.send(
-        new ListObjectsCommand({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          Marker: startAfter,
-          MaxKeys: this.listPageSize,
-        }),
-      );
+      const page = await this.listPage(prefix, marker);
       yield page;
       const lastKey = page.Contents?.at(-1)?.Key;
       if (!page.IsTruncated || lastKey === undefined) return;
-      startAfter = lastKey;
+      marker = lastKey;
     }
   }
 
@@ -230,14 +236,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const entries: ArtifactEntry[] = [];
     let startAfter = prefix;
     for (;;) {
-      const page = await this.client.send(
-        new ListObjectsCommand({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          Marker: startAfter,
-          MaxKeys: this.listPageSize,
-        }),
-      );
+      const page = await this.listPage(prefix, startAfter);
       let skipTo: string | undefined;
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? "";

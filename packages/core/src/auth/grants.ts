@@ -4,12 +4,12 @@ import {
   MlflowError,
   type PermissionName,
   registeredModelPermissions,
-  registeredModels,
 } from "@edgeflow/schema";
 import { and, eq } from "drizzle-orm";
 import { type Database, databaseErrorText } from "../db";
 import { validatePermission } from "./permissions";
 import { getUserRow } from "./users";
+import { requireModel } from "./visibility";
 
 /**
  * MLflow's experiment and registered-model permission store, with its messages. One difference:
@@ -31,15 +31,6 @@ async function requireExperiment(db: Database, experimentId: string): Promise<nu
           .get();
   if (!row) throw MlflowError.notFound(`No Experiment with id=${experimentId} exists`);
   return row.id;
-}
-
-async function requireModel(db: Database, name: string): Promise<void> {
-  const row = await db
-    .select({ name: registeredModels.name })
-    .from(registeredModels)
-    .where(eq(registeredModels.name, name))
-    .get();
-  if (!row) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
 }
 
 const isDuplicate = (error: unknown) => /UNIQUE constraint failed/.test(databaseErrorText(error));

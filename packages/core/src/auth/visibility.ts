@@ -1,6 +1,7 @@
 import { MlflowError, publicRegisteredModels, registeredModels } from "@edgeflow/schema";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db";
+import { modelNotFound } from "../registry/errors";
 
 /**
  * A registered model is private unless marked PUBLIC: then the inference worker serves it to
@@ -9,13 +10,14 @@ import type { Database } from "../db";
  */
 export type Visibility = "PUBLIC" | "PRIVATE";
 
-async function requireModel(db: Database, name: string): Promise<void> {
+/** The model must exist (permission rows and visibility name one); MLflow's 404 otherwise. */
+export async function requireModel(db: Database, name: string): Promise<void> {
   const row = await db
     .select({ name: registeredModels.name })
     .from(registeredModels)
     .where(eq(registeredModels.name, name))
     .get();
-  if (!row) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
+  if (!row) throw modelNotFound(name);
 }
 
 export async function isModelPublic(db: Database, name: string): Promise<boolean> {
