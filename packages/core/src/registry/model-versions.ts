@@ -81,6 +81,7 @@ export async function createModelVersion(
             source: sql<string>`${resolved.source}`.as("source"),
             storageLocation: sql<string>`${resolved.storageLocation}`.as("storage_location"),
             runId: sql<string>`${resolved.runId ?? ""}`.as("run_id"),
+            modelId: sql<null>`NULL`.as("model_id"),
             runLink: sql<string>`${input.run_link ?? ""}`.as("run_link"),
             status: sql<"READY">`'READY'`.as("status"),
             statusMessage: sql<null>`NULL`.as("status_message"),

@@ -76,7 +76,7 @@ export async function logInputs(
     ctx.db
       .insert(inputs)
       .select(
-        sql`select j.value->>0, 'DATASET', d.dataset_uuid, 'RUN', ${runId} from json_each(${JSON.stringify(inputRows)}) as j join ${datasets} d on d.experiment_id = ${experimentId} and d.name = j.value->>1 and d.digest = j.value->>2 where true`,
+        sql`select j.value->>0, 'DATASET', d.dataset_uuid, 'RUN', ${runId}, 0 from json_each(${JSON.stringify(inputRows)}) as j join ${datasets} d on d.experiment_id = ${experimentId} and d.name = j.value->>1 and d.digest = j.value->>2 where true`,
       )
       .onConflictDoNothing(),
     ...(tagRows.length === 0

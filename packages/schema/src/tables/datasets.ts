@@ -28,6 +28,8 @@ export const inputs = sqliteTable(
     sourceId: text("source_id").notNull(),
     destinationType: text("destination_type").notNull(),
     destinationId: text("destination_id").notNull(),
+    /** The step at which a run output (source RUN_OUTPUT, destination MODEL_OUTPUT) was logged. */
+    step: integer("step").notNull().default(0),
   },
   (t) => [
     unique("inputs_source_destination").on(t.sourceType, t.sourceId, t.destinationType, t.destinationId),

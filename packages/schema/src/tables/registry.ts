@@ -66,6 +66,8 @@ export const modelVersions = sqliteTable(
     /** Where the artifacts are, resolved once at creation (a runs:/ source needs the run). */
     storageLocation: text("storage_location").notNull(),
     runId: text("run_id"),
+    /** The MLflow 3 logged model this version was registered from (models:/<model_id>). */
+    modelId: text("model_id"),
     runLink: text("run_link"),
     status: text("status", { enum: modelVersionStatuses }).notNull().default("READY"),
     statusMessage: text("status_message"),
