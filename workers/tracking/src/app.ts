@@ -41,7 +41,7 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
     if (!match) return gate.finish(endpointNotFound(request));
     if ("allowed" in match) return gate.finish(methodNotAllowed(request, match.allowed));
     const auth = await gate.admit(match.route, request, url, match.tail);
-    const ctx = { tracking: contextOf(env, auth), url, tail: match.tail, auth };
+    const ctx = { tracking: contextOf(env, auth), url, tail: match.tail, params: match.params, auth };
     return gate.finish(await match.route.handle(request, ctx));
   } catch (error) {
     return gate.fail(error);

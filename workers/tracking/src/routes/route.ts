@@ -12,6 +12,8 @@ export interface RequestContext {
   url: URL;
   /** For a wildcard route ("/prefix/*"): the rest of the path, still percent-encoded. */
   tail: string;
+  /** For a templated route ("/mlflow/logged-models/{model_id}"): its path parameters, decoded. */
+  params: Record<string, string>;
   /** The caller and the route's permission check (auth/gate.ts). */
   auth: RequestAuth;
 }
@@ -44,6 +46,11 @@ async function readInput(
   return { body: await readJsonBody(request, maxBodyBytes) };
 }
 
+function withPathParams(body: unknown, params: Record<string, string>): unknown {
+  if (Object.keys(params).length === 0) return body;
+  return body !== null && typeof body === "object" && !Array.isArray(body) ? { ...body, ...params } : body;
+}
+
 /** A message endpoint: the request message parses the input, the response message encodes the result. */
 export function route<Req extends Spec, Res extends Spec>(
   method: Method,
@@ -60,7 +67,10 @@ export function route<Req extends Spec, Res extends Spec>(
     parsesMessage: true,
     async handle(httpRequest, ctx) {
       const input = await readInput(httpRequest, ctx.url, options.maxBodyBytes);
-      const parsed = input.query ? request.parseQuery(input.query) : request.parse(input.body);
+      // Path parameters are fields of the request message, as in MLflow; the path wins.
+      const parsed = input.query
+        ? request.parseQuery({ ...input.query, ...ctx.params })
+        : request.parse(withPathParams(input.body, ctx.params));
       await ctx.auth.authorize(parsed as Record<string, unknown>);
       const body = await handler(parsed, ctx.tracking, ctx);
       await ctx.auth.succeeded(parsed as Record<string, unknown>, body);
