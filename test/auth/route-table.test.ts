@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { handleRequest } from "../../workers/tracking/src/app";
 import { PUBLIC_PATHS } from "../../workers/tracking/src/auth/gate";
 import { POLICY, routeKey } from "../../workers/tracking/src/auth/policy";
-import { API_PREFIXES, apiRoutes, ROOT_PREFIXES, rootRoutes } from "../../workers/tracking/src/routes/index";
+import {
+  API_PREFIXES,
+  API_V3_PREFIXES,
+  apiRoutes,
+  apiRoutesV3,
+  otlpRoutes,
+  ROOT_PREFIXES,
+  rootRoutes,
+} from "../../workers/tracking/src/routes/index";
 import type { Route } from "../../workers/tracking/src/routes/route";
 import { ADMIN, authEnv, BASE, call } from "./helpers";
 
@@ -16,7 +24,10 @@ import { ADMIN, authEnv, BASE, call } from "./helpers";
 const rows: { route: Route; prefix: string }[] = [
   ...apiRoutes.flatMap((route) => API_PREFIXES.map((prefix) => ({ route, prefix }))),
   ...rootRoutes.flatMap((route) => ROOT_PREFIXES.map((prefix) => ({ route, prefix }))),
+  ...apiRoutesV3.flatMap((route) => API_V3_PREFIXES.map((prefix) => ({ route, prefix }))),
+  ...otlpRoutes.map((route) => ({ route, prefix: "" })),
 ];
+const allRoutes = [...apiRoutes, ...rootRoutes, ...apiRoutesV3, ...otlpRoutes];
 
 function urlOf(route: Route, prefix: string): string {
   return `${prefix}${route.path.replace(/\/\*$/, "/1/some/file.txt")}`;
@@ -39,24 +50,25 @@ describe("the route table", () => {
   it("has rows to walk (every API endpoint under both prefixes)", () => {
     expect(apiRoutes.length).toBeGreaterThan(70);
     expect(rows.length).toBe(
-      apiRoutes.length * API_PREFIXES.length + rootRoutes.length * ROOT_PREFIXES.length,
+      apiRoutes.length * API_PREFIXES.length +
+        rootRoutes.length * ROOT_PREFIXES.length +
+        apiRoutesV3.length * API_V3_PREFIXES.length +
+        otlpRoutes.length,
     );
   });
 
   it("gives every row an explicit access rule (none falls back to the admin-only default)", () => {
-    const missing = [...apiRoutes, ...rootRoutes].filter(
-      (route) => !route.access && !POLICY[routeKey(route)],
-    );
+    const missing = allRoutes.filter((route) => !route.access && !POLICY[routeKey(route)]);
     expect(missing.map(routeKey)).toEqual([]);
   });
 
   it("has no policy entry for a route that does not exist (no stale rules)", () => {
-    const keys = new Set([...apiRoutes, ...rootRoutes].map(routeKey));
+    const keys = new Set(allRoutes.map(routeKey));
     expect(Object.keys(POLICY).filter((key) => !keys.has(key))).toEqual([]);
   });
 
   it("marks public only the paths on the public list", () => {
-    const publicRows = [...apiRoutes, ...rootRoutes].filter((route) => route.access?.kind === "public");
+    const publicRows = allRoutes.filter((route) => route.access?.kind === "public");
     expect(publicRows.filter((route) => !PUBLIC_PATHS.includes(route.path)).map(routeKey)).toEqual([]);
   });
 
@@ -99,9 +111,11 @@ describe("the route table", () => {
 describe("JSON-only bodies", () => {
   // MLflow's defence against cross-site text/plain posts, on every route with a JSON body. Auth is
   // off here so the content-type check itself is what answers.
+  // OTLP's /v1/traces takes protobuf only, answering in FastAPI's {"detail"} form (test/traces).
   const withBodies = rows.filter(
     ({ route }) =>
-      ["POST", "PATCH"].includes(route.method) || (route.method === "DELETE" && route.parsesMessage),
+      !otlpRoutes.includes(route) &&
+      (["POST", "PATCH"].includes(route.method) || (route.method === "DELETE" && route.parsesMessage)),
   );
 
   it.each(

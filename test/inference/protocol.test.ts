@@ -11,7 +11,7 @@ describe("service endpoints", () => {
   it("answers /ping, /health and /version", async () => {
     expect((await SELF.fetch(`${BASE}/ping`)).status).toBe(200);
     expect(await (await SELF.fetch(`${BASE}/health`)).text()).toBe("OK");
-    expect(await (await SELF.fetch(`${BASE}/version`)).text()).toBe("2.12.2");
+    expect(await (await SELF.fetch(`${BASE}/version`)).text()).toBe("3.5.1");
   });
 
   it("answers unknown paths with 404 and wrong methods with 405", async () => {

@@ -8,9 +8,18 @@ export async function readBodyText(
   maxBytes: number,
   tooLarge: (size: number) => Error,
 ): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(request, maxBytes, tooLarge));
+}
+
+/** The same limits for a binary body (OTLP protobuf), as bytes. */
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  tooLarge: (size: number) => Error,
+): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > maxBytes) throw tooLarge(declared);
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -24,5 +33,5 @@ export async function readBodyText(
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }

@@ -5,3 +5,4 @@ export * from "./wire/errors";
 export * from "./wire/fields";
 export * from "./wire/registry";
 export * from "./wire/tracking";
+export * from "./wire/traces";

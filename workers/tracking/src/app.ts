@@ -6,10 +6,20 @@ import { openGate, type RequestAuth } from "./auth/gate";
 import type { TrackingEnv } from "./env";
 import { endpointNotFound, methodNotAllowed } from "./http/respond";
 import { Router } from "./router";
-import { API_PREFIXES, apiRoutes, ROOT_PREFIXES, rootRoutes } from "./routes/index";
+import {
+  API_PREFIXES,
+  API_V3_PREFIXES,
+  apiRoutes,
+  apiRoutesV3,
+  otlpRoutes,
+  ROOT_PREFIXES,
+  rootRoutes,
+} from "./routes/index";
 
 const router = new Router(apiRoutes, API_PREFIXES);
 const rootRouter = new Router(rootRoutes, ROOT_PREFIXES);
+const v3Router = new Router(apiRoutesV3, API_V3_PREFIXES);
+const otlpRouter = new Router(otlpRoutes, [""]);
 
 function contextOf(env: TrackingEnv, auth: RequestAuth): TrackingContext {
   return {
@@ -37,7 +47,10 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
       return gate.finish(new Response(env.EDGEFLOW_VERSION, { headers: { "Content-Type": "text/plain" } }));
     }
     const match =
-      router.match(request.method, url.pathname) ?? rootRouter.match(request.method, url.pathname);
+      router.match(request.method, url.pathname) ??
+      v3Router.match(request.method, url.pathname) ??
+      otlpRouter.match(request.method, url.pathname) ??
+      rootRouter.match(request.method, url.pathname);
     if (!match) return gate.finish(endpointNotFound(request));
     if ("allowed" in match) return gate.finish(methodNotAllowed(request, match.allowed));
     const auth = await gate.admit(match.route, request, url, match.tail);

@@ -35,3 +35,9 @@ export {
 } from "./registry-query";
 export { compileRunSearch, type RunSearchQuery } from "./run-query";
 export { MAX_BOUND_PARAMETERS, MAX_STATEMENT_BYTES } from "./statement";
+export {
+  compileTraceSearch,
+  parseTraceFilter,
+  parseTraceOrderBy,
+  type TraceSearchQuery,
+} from "./trace-query";

@@ -2,6 +2,7 @@ import type { Database, Need, Principal } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
 import type { Route } from "../routes/route";
+import { TRACE_EXPERIMENTS } from "../routes/traces";
 import type { Access, AccessInput } from "./access";
 
 /**
@@ -55,6 +56,23 @@ const run = (need: Need, id: Picker<string | readonly string[]> = runId): Access
 });
 const model = (need: Need, name: Picker<string> = field("name")): Access => ({ kind: "model", need, name });
 const artifact = (need: Need, path: Picker<string> = tailPath): Access => ({ kind: "artifact", need, path });
+/** Traces answer with their experiment's permission (routes/traces.ts looks the experiments up). */
+const traces = (need: Need): Access =>
+  experiment(need, ({ message }) =>
+    message ? ((message[TRACE_EXPERIMENTS] as string[] | undefined) ?? []) : undefined,
+  );
+const traceStartExperiment: Picker<string> = ({ message }) => {
+  const trace = message?.trace as {
+    trace_info?: { trace_location?: { mlflow_experiment?: { experiment_id?: string } } };
+  };
+  return trace?.trace_info?.trace_location?.mlflow_experiment?.experiment_id ?? (message ? "" : undefined);
+};
+const searchLocations: Picker<readonly string[]> = ({ message }) =>
+  message
+    ? ((message.locations as { mlflow_experiment?: { experiment_id?: string } }[] | undefined) ?? []).map(
+        (location) => location.mlflow_experiment?.experiment_id ?? "",
+      )
+    : undefined;
 
 export const POLICY: Readonly<Record<string, Access>> = {
   // Experiments. Anyone signed in may create one (and gets MANAGE on it, below).
@@ -133,6 +151,25 @@ export const POLICY: Readonly<Record<string, Access>> = {
   "GET /mlflow/model-versions/get-download-uri": model("read"),
   "POST /mlflow/model-versions/set-tag": model("update"),
   "DELETE /mlflow/model-versions/delete-tag": model("delete"),
+  // MLflow 3's traces (its auth plugin does not cover them): READ on the experiment to read and
+  // search, EDIT to write spans, tags and assessments or to delete traces.
+  "POST /mlflow/traces": experiment("update", traceStartExperiment),
+  "POST /mlflow/traces/search": experiment("read", searchLocations),
+  "POST /mlflow/traces/delete-traces": experiment("update"),
+  "GET /mlflow/traces/get": traces("read"),
+  "GET /mlflow/traces/batchGet": traces("read"),
+  "POST /mlflow/traces/batchGetInfos": traces("read"),
+  "GET /mlflow/traces/{trace_id}": traces("read"),
+  "PATCH /mlflow/traces/{trace_id}/tags": traces("update"),
+  "DELETE /mlflow/traces/{trace_id}/tags": traces("update"),
+  "PATCH /mlflow/traces/{request_id}/tags": traces("update"),
+  "DELETE /mlflow/traces/{request_id}/tags": traces("update"),
+  "POST /mlflow/traces/link-to-run": { kind: "all", rules: [traces("update"), run("update")] },
+  "POST /mlflow/traces/{trace_id}/assessments": traces("update"),
+  "GET /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("read"),
+  "PATCH /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
+  "DELETE /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
+  "POST /v1/traces": experiment("update"),
 };
 
 type After = (

@@ -6,6 +6,7 @@ import { registryRoutes } from "./registry";
 import type { Route } from "./route";
 import { runRoutes } from "./runs";
 
+import { otlpRoutes, traceRoutesV2, traceRoutesV3 } from "./traces";
 /** Every MLflow REST endpoint this worker serves: one row each. */
 export const apiRoutes: Route[] = [
   ...experimentRoutes,
@@ -16,9 +17,17 @@ export const apiRoutes: Route[] = [
   ...authRoutes,
 ];
 
+  ...traceRoutesV2,
 /** MLflow serves each endpoint under both prefixes (the UI uses /ajax-api). */
 export const API_PREFIXES = ["/api/2.0", "/ajax-api/2.0"] as const;
 
 /** Endpoints MLflow serves at the root and under /ajax-api/2.0/mlflow (browser downloads). */
 export const rootRoutes: Route[] = [...rootArtifactRoutes];
 export const ROOT_PREFIXES = ["", "/ajax-api/2.0/mlflow"] as const;
+
+/** Endpoints MLflow 3 declares `since` 3.0: served under /api/3.0 and /ajax-api/3.0 only. */
+export const apiRoutesV3: Route[] = [...traceRoutesV3];
+export const API_V3_PREFIXES = ["/api/3.0", "/ajax-api/3.0"] as const;
+
+/** OpenTelemetry's OTLP/HTTP trace export, at the path OTLP exporters use. */
+export { otlpRoutes };
