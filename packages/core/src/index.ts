@@ -9,6 +9,7 @@ export type { TrackingContext } from "./context";
 export type { Database } from "./db";
 export * from "./inference/index";
 export { limits } from "./limits";
+export * from "./logged-models/index";
 export * from "./registry/aliases";
 export * from "./registry/model-versions";
 export * from "./registry/registered-models";

@@ -3,6 +3,7 @@ export * from "./wire/artifacts";
 export * from "./wire/auth";
 export * from "./wire/errors";
 export * from "./wire/fields";
+export * from "./wire/logged-models";
 export * from "./wire/registry";
 export * from "./wire/tracking";
 export * from "./wire/traces";

@@ -1,4 +1,5 @@
 import {
+  loggedModelTags,
   MlflowError,
   type ModelVersionWire,
   modelVersions,
@@ -37,6 +38,29 @@ function versionTags(tags: { key?: string; value?: string }[] | undefined): Map<
   return out;
 }
 
+const MODEL_VERSIONS_TAG = "mlflow.modelVersions";
+
+/**
+ * MLflow's server notes each registration on the logged model, in its `mlflow.modelVersions`
+ * tag: a JSON list of {"name", "version"} in Python's json.dumps spacing (the version a number,
+ * as its SQL store returns it). Written in the version's own batch, from the number just taken.
+ */
+function recordRegistration(ctx: TrackingContext, name: string, modelId: string) {
+  const entry = sql`'{"name": ' || json_quote(${name}) || ', "version": ' || ${registeredModels.lastVersion} || '}'`;
+  const existing = sql.raw(`"${loggedModelTags.value.name}"`);
+  return ctx.db
+    .insert(loggedModelTags)
+    .select(
+      sql`SELECT ${modelId}, ${MODEL_VERSIONS_TAG}, '[' || ${entry} || ']' FROM ${registeredModels} WHERE ${eq(registeredModels.name, name)}`,
+    )
+    .onConflictDoUpdate({
+      target: [loggedModelTags.modelId, loggedModelTags.key],
+      set: {
+        value: sql`CASE WHEN json_valid(${existing}) AND json_type(${existing}) = 'array' AND json_array_length(${existing}) > 0 THEN substr(${existing}, 1, length(${existing}) - 1) || ', ' || substr(excluded.tag_value, 2) ELSE excluded.tag_value END`,
+      },
+    });
+}
+
 /**
  * Creates the model's next version in one transaction: the model's counter is bumped and the
  * version (and its tags) inserted from it, so concurrent creations get distinct numbers and a
@@ -51,10 +75,16 @@ export async function createModelVersion(
     tags?: { key?: string; value?: string }[];
     run_link?: string;
     description?: string;
+    model_id?: string;
   },
 ): Promise<ModelVersionWire> {
   const name = validateModelName(input.name);
-  const resolved = await resolveModelSource(ctx, input.source, input.run_id || undefined);
+  const resolved = await resolveModelSource(
+    ctx,
+    input.source,
+    input.run_id || undefined,
+    input.model_id || undefined,
+  );
   const tags = versionTags(input.tags);
   await getRegisteredModelRow(ctx, name);
   const now = ctx.now();
@@ -81,7 +111,7 @@ export async function createModelVersion(
             source: sql<string>`${resolved.source}`.as("source"),
             storageLocation: sql<string>`${resolved.storageLocation}`.as("storage_location"),
             runId: sql<string>`${resolved.runId ?? ""}`.as("run_id"),
-            modelId: sql<null>`NULL`.as("model_id"),
+            modelId: sql<string | null>`${resolved.modelId ?? null}`.as("model_id"),
             runLink: sql<string>`${input.run_link ?? ""}`.as("run_link"),
             status: sql<"READY">`'READY'`.as("status"),
             statusMessage: sql<null>`NULL`.as("status_message"),
@@ -95,6 +125,7 @@ export async function createModelVersion(
       .select(
         sql`SELECT ${registeredModels.name}, ${registeredModels.lastVersion}, j.value->>0, j.value->>1 FROM ${registeredModels}, json_each(${JSON.stringify([...tags])}) AS j WHERE ${ofModel}`,
       ),
+    ...(resolved.modelId ? [recordRegistration(ctx, name, resolved.modelId)] : []),
   ]);
   const version = inserted[0]?.version;
   // Only if the model was deleted between the check and the batch.

@@ -1,5 +1,6 @@
 import { MlflowError } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
+import { getLoggedModelRow } from "../logged-models/reader";
 import { isConfinedStorePath } from "../tracking/artifact-location";
 import { getRunRow } from "../tracking/run-reader";
 import { appendToUriPath } from "../uri";
@@ -9,8 +10,9 @@ import { validateRunId } from "../validation";
  * Where a model version's artifacts may come from. MLflow accepts almost any URI as a source and
  * its advisories (CVE-2023-1177, CVE-2023-2356, CVE-2023-2780, CVE-2024-3573, CVE-2025-11201)
  * are crafted sources — file:// and local paths, traversal, encoded traversal, other hosts —
- * that later downloads resolved on the server. Edgeflow accepts two shapes only, both inside its
- * own store: `runs:/<run_id>[/<path>]` and `mlflow-artifacts:/<path>`.
+ * that later downloads resolved on the server. Edgeflow accepts three shapes only, all inside its
+ * own store: `runs:/<run_id>[/<path>]`, `mlflow-artifacts:/<path>` and MLflow 3's
+ * `models:/<model_id>` (a logged model: its artifact folder).
  */
 
 export interface ResolvedSource {
@@ -19,14 +21,19 @@ export interface ResolvedSource {
   /** Where the artifacts are (what get-download-uri answers). */
   storageLocation: string;
   runId?: string;
+  /** MLflow 3: the logged model the version comes from. */
+  modelId?: string;
 }
 
 const RUNS_PREFIX = "runs:/";
 const ARTIFACTS_PREFIX = "mlflow-artifacts:/";
+const MODELS_PREFIX = "models:/";
+/** MLflow's logged-model ids: "m-" and 32 hex digits. */
+const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/;
 
 function invalidSource(source: string, why: string): MlflowError {
   return MlflowError.invalidParameter(
-    `Invalid model version source: '${source}'. ${why} Edgeflow accepts 'runs:/<run_id>/<path>' and 'mlflow-artifacts:/<path>' sources.`,
+    `Invalid model version source: '${source}'. ${why} Edgeflow accepts 'runs:/<run_id>/<path>', 'mlflow-artifacts:/<path>' and 'models:/<model_id>' sources.`,
   );
 }
 
@@ -69,13 +76,49 @@ async function resolveRunsSource(
   };
 }
 
+/**
+ * `models:/<model_id>`: the logged model's artifact folder; its source run stands in for a
+ * missing run_id, as in MLflow's store.
+ */
+async function resolveLoggedModelSource(
+  ctx: TrackingContext,
+  source: string,
+  runId?: string,
+  modelId?: string,
+): Promise<ResolvedSource> {
+  const sourceModelId = source.slice(MODELS_PREFIX.length);
+  if (!LOGGED_MODEL_ID.test(sourceModelId)) {
+    throw invalidSource(source, "A models:/ source names a logged model by id: models:/m-<32 hex digits>.");
+  }
+  if (modelId && modelId !== sourceModelId) {
+    throw invalidSource(source, `It names logged model '${sourceModelId}' but model_id is '${modelId}'.`);
+  }
+  const model = await getLoggedModelRow(ctx, sourceModelId);
+  return {
+    source,
+    storageLocation: model.artifactLocation,
+    runId: runId || model.sourceRunId || undefined,
+    modelId: sourceModelId,
+  };
+}
+
+/** A model_id given with another kind of source must name a logged model that exists. */
+async function withModelId(ctx: TrackingContext, resolved: ResolvedSource, modelId?: string) {
+  if (!modelId) return resolved;
+  const model = await getLoggedModelRow(ctx, modelId);
+  return { ...resolved, runId: resolved.runId || model.sourceRunId || undefined, modelId };
+}
+
 /** Checks a create-model-version source and resolves where its artifacts are. */
 export async function resolveModelSource(
   ctx: TrackingContext,
   source: string,
   runId?: string,
+  modelId?: string,
 ): Promise<ResolvedSource> {
-  if (source.startsWith(RUNS_PREFIX)) return resolveRunsSource(ctx, source, runId);
+  if (source.startsWith(MODELS_PREFIX)) return resolveLoggedModelSource(ctx, source, runId, modelId);
+  if (source.startsWith(RUNS_PREFIX))
+    return withModelId(ctx, await resolveRunsSource(ctx, source, runId), modelId);
   if (source.startsWith(ARTIFACTS_PREFIX)) {
     const path = source.slice(ARTIFACTS_PREFIX.length);
     if (path === "" || !isStoreRelativePath(path)) {
@@ -84,7 +127,10 @@ export async function resolveModelSource(
         "An mlflow-artifacts: source needs a path in this server's store (no host), without '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
       );
     }
-    return { source, storageLocation: source, runId };
+    return withModelId(ctx, { source, storageLocation: source, runId }, modelId);
   }
-  throw invalidSource(source, "Local paths, file:, models:, and other schemes or hosts are not accepted.");
+  throw invalidSource(
+    source,
+    "Local paths, file:, models:/<name>/<version>, and other schemes or hosts are not accepted.",
+  );
 }

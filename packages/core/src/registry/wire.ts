@@ -46,6 +46,7 @@ export function modelVersionToWire(parts: ModelVersionParts): ModelVersionWire {
     tags: parts.tags.map((tag) => ({ key: tag.key, value: tag.value ?? "" })),
     run_link: row.runLink ?? undefined,
     aliases: parts.aliases,
+    model_id: row.modelId ?? undefined,
   };
 }
 

@@ -10,6 +10,14 @@ export {
 } from "./filter";
 export { type LikeShape, MAX_PATTERN_BYTES } from "./like";
 export {
+  compileLoggedModelSearch,
+  type DatasetFilter,
+  type LoggedModelFilterClause,
+  type LoggedModelOrderKey,
+  type LoggedModelSearchQuery,
+  parseLoggedModelFilter,
+} from "./logged-model-query";
+export {
   type ExperimentOrderKey,
   MAX_ORDER_BY_KEYS,
   parseExperimentOrderBy,

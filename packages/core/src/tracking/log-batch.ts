@@ -4,6 +4,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { databaseErrorText, runAtomically } from "../db";
 import { limits } from "../limits";
+import { modelMetricStatements, requireMetricModels } from "../logged-models/metrics";
 import {
   validateBatchLimit,
   validateMetric,
@@ -20,6 +21,10 @@ export interface MetricInput {
   value: number;
   timestamp: number;
   step?: number;
+  /** MLflow 3: the point also belongs to this logged model, computed on this dataset. */
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 export interface KeyValueInput {
   key: string;
@@ -190,10 +195,12 @@ export async function logRunData(ctx: TrackingContext, runId: string, data: RunD
   validateRunId(runId);
   const { metricInputs, paramInputs, tagInputs } = validateRunData(data);
   requireActiveRun(await getRunRow(ctx, runId));
+  await requireMetricModels(ctx, metricInputs);
   try {
     await runAtomically(ctx.db, [
       ...paramStatements(ctx, runId, paramInputs),
       ...metricStatements(ctx, runId, toPointRows(metricInputs)),
+      ...modelMetricStatements(ctx, runId, metricInputs),
       ...tagStatements(ctx, runId, tagInputs),
     ]);
   } catch (error) {

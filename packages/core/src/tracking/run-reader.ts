@@ -9,7 +9,7 @@ import {
   runs,
   tags,
 } from "@edgeflow/schema";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import type { RunParts } from "./wire";
 
@@ -50,7 +50,7 @@ export function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
 export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<RunParts[]> {
   if (runIds.length === 0) return [];
   const ids = jsonList(runIds);
-  const [runRows, paramRows, tagRows, metricRows, inputRows] = await ctx.db.batch([
+  const [runRows, paramRows, tagRows, metricRows, inputRows, modelLinkRows] = await ctx.db.batch([
     ctx.db.select().from(runs).where(inArray(runs.runUuid, ids)),
     ctx.db.select().from(params).where(inArray(params.runUuid, ids)).orderBy(asc(params.key)),
     ctx.db.select().from(tags).where(inArray(tags.runUuid, ids)).orderBy(asc(tags.key)),
@@ -65,6 +65,17 @@ export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<
       .innerJoin(datasets, eq(datasets.datasetUuid, inputs.sourceId))
       .where(inArray(inputs.destinationId, ids))
       .orderBy(asc(inputs.inputUuid)),
+    // MLflow 3: logged models the runs produced (RUN_OUTPUT) or used (RUN_INPUT).
+    ctx.db
+      .select({
+        runUuid: inputs.sourceId,
+        kind: inputs.sourceType,
+        modelId: inputs.destinationId,
+        step: inputs.step,
+      })
+      .from(inputs)
+      .where(and(inArray(inputs.sourceType, ["RUN_OUTPUT", "RUN_INPUT"]), inArray(inputs.sourceId, ids)))
+      .orderBy(asc(inputs.step), asc(inputs.destinationId)),
   ]);
   const inputTagRows =
     inputRows.length === 0
@@ -79,6 +90,7 @@ export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<
   const metricsByRun = groupBy(metricRows, (row) => row.runUuid);
   const inputsByRun = groupBy(inputRows, (row) => row.runUuid);
   const tagsByInput = groupBy(inputTagRows, (row) => row.inputUuid);
+  const modelLinksByRun = groupBy(modelLinkRows, (row) => row.runUuid);
   const out: RunParts[] = [];
   for (const runId of runIds) {
     const run = byRun.get(runId);
@@ -92,6 +104,12 @@ export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<
         dataset: row.dataset,
         tags: tagsByInput.get(row.inputUuid) ?? [],
       })),
+      modelInputs: (modelLinksByRun.get(runId) ?? [])
+        .filter((row) => row.kind === "RUN_INPUT")
+        .map((row) => ({ modelId: row.modelId })),
+      modelOutputs: (modelLinksByRun.get(runId) ?? [])
+        .filter((row) => row.kind === "RUN_OUTPUT")
+        .map((row) => ({ modelId: row.modelId, step: row.step })),
     });
   }
   return out;

@@ -61,6 +61,9 @@ export interface RunParts {
   tags: TagRow[];
   latestMetrics: LatestMetricRow[];
   inputs: { dataset: DatasetRow; tags: InputTagRow[] }[];
+  /** MLflow 3: logged models the run used, and those it produced (at a step). */
+  modelInputs?: { modelId: string }[];
+  modelOutputs?: { modelId: string; step: number }[];
 }
 
 export function datasetInputToWire(input: RunParts["inputs"][number]): DatasetInputWire {
@@ -86,6 +89,15 @@ export function runToWire(parts: RunParts): RunWire {
       params: parts.params.map((param) => ({ key: param.key, value: param.value })),
       tags: parts.tags.map((tag) => ({ key: tag.key, value: tag.value ?? "" })),
     },
-    inputs: { dataset_inputs: parts.inputs.map(datasetInputToWire) },
+    inputs: {
+      dataset_inputs: parts.inputs.map(datasetInputToWire),
+      model_inputs: (parts.modelInputs ?? []).map((input) => ({ model_id: input.modelId })),
+    },
+    outputs: {
+      model_outputs: (parts.modelOutputs ?? []).map((output) => ({
+        model_id: output.modelId,
+        step: output.step,
+      })),
+    },
   };
 }

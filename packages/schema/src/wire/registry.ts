@@ -29,6 +29,8 @@ export const ModelVersion = message({
   tags: repeated(ModelVersionTag),
   run_link: string(),
   aliases: repeated(string()),
+  /** MLflow 3: the logged model this version was registered from. */
+  model_id: string(),
 });
 
 export const RegisteredModel = message({
@@ -72,6 +74,8 @@ export const CreateModelVersion = message({
   tags: repeated(ModelVersionTag),
   run_link: string(),
   description: string(),
+  /** MLflow 3: the logged model registered (with a `models:/<model_id>` source). */
+  model_id: string(),
 });
 export const UpdateModelVersion = message({ ...versionRef, description: string() });
 export const TransitionModelVersionStage = message({

@@ -15,6 +15,11 @@ export const Metric = message({
   value: double().req(),
   timestamp: int64().req(),
   step: int64(),
+  // MLflow 3: a metric may belong to a logged model, computed on a dataset.
+  dataset_name: string(),
+  dataset_digest: string(),
+  model_id: string(),
+  run_id: string(),
 });
 export const Param = message({ key: string().req(), value: string() });
 export const RunTag = message({ key: string().req(), value: string() });
@@ -59,9 +64,16 @@ export const Dataset = message({
 });
 export const InputTag = message({ key: string().req(), value: string().req() });
 export const DatasetInput = message({ tags: repeated(InputTag), dataset: Dataset.req() });
-export const RunInputs = message({ dataset_inputs: repeated(DatasetInput) });
+/** MLflow 3: a logged model a run used (ModelInput) or produced at a step (ModelOutput). */
+export const ModelInput = message({ model_id: string().req() });
+export const ModelOutput = message({ model_id: string().req(), step: int64().req() });
+export const RunInputs = message({
+  dataset_inputs: repeated(DatasetInput),
+  model_inputs: repeated(ModelInput),
+});
+export const RunOutputs = message({ model_outputs: repeated(ModelOutput) });
 
-export const Run = message({ info: RunInfo, data: RunData, inputs: RunInputs });
+export const Run = message({ info: RunInfo, data: RunData, inputs: RunInputs, outputs: RunOutputs });
 
 export const MetricWithRunId = message({
   key: string(),
@@ -119,7 +131,7 @@ export const LogMetric = message({
   value: double().req(),
   timestamp: int64().req(),
   step: int64(),
-  // MLflow 3 fields, accepted and ignored until logged models exist.
+  // MLflow 3: the logged model the metric belongs to, and the dataset it was computed on.
   model_id: string(),
   dataset_name: string(),
   dataset_digest: string(),
@@ -134,7 +146,12 @@ export const LogBatch = message({
   tags: repeated(RunTag),
 });
 export const LogModel = message({ run_id: string().req(), model_json: string().req() });
-export const LogInputs = message({ run_id: string().req(), datasets: repeated(DatasetInput) });
+export const LogInputs = message({
+  run_id: string().req(),
+  datasets: repeated(DatasetInput),
+  models: repeated(ModelInput),
+});
+export const LogOutputs = message({ run_id: string().req(), models: repeated(ModelOutput).req() });
 export const SearchRuns = message({
   experiment_ids: repeated(string()),
   filter: string(),
@@ -188,4 +205,5 @@ export type RunInfoWire = Infer<typeof RunInfo.spec>;
 export type MetricWire = Infer<typeof Metric.spec>;
 export type MetricWithRunIdWire = Infer<typeof MetricWithRunId.spec>;
 export type DatasetInputWire = Infer<typeof DatasetInput.spec>;
+export type ModelOutputWire = Infer<typeof ModelOutput.spec>;
 export type RunStatusName = keyof typeof RunStatuses;

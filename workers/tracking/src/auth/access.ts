@@ -30,6 +30,8 @@ export type Access =
   /** Runs answer with their experiment's permission. */
   | { kind: "run"; need: Need; id: Picker<string | readonly string[]> }
   | { kind: "model"; need: Need; name: Picker<string> }
+  /** MLflow 3's logged models answer with their experiment's permission. */
+  | { kind: "loggedModel"; need: Need; id: Picker<string> }
   /** A path in the proxied artifact store: its first segment is an experiment id. */
   | { kind: "artifact"; need: Need; path: Picker<string> }
   /** A model version source must be readable by whoever registers it. */
@@ -72,6 +74,8 @@ async function checkModelSource(db: Database, caller: core.Caller, source: strin
   if (run) return core.requireRuns(db, caller, [run[1] as string], "read");
   if (source.startsWith("mlflow-artifacts:"))
     return checkArtifact(db, caller, core.proxiedArtifactPath(source), "read");
+  const loggedModel = /^models:\/(m-[0-9a-f]{32})$/.exec(source);
+  if (loggedModel) return core.requireLoggedModels(db, caller, [loggedModel[1] as string], "read");
   // Any other source is refused by the handler (packages/core/src/registry/source.ts).
 }
 
@@ -117,6 +121,11 @@ export async function checkAccess(
       const name = rule.name(input);
       if (name === undefined) throw cannotTell();
       return core.requireRegisteredModel(db, caller, name, rule.need);
+    }
+    case "loggedModel": {
+      const id = rule.id(input);
+      if (id === undefined) throw cannotTell();
+      return core.requireLoggedModels(db, caller, [id], rule.need);
     }
     case "artifact":
       return checkArtifact(db, caller, rule.path(input), rule.need);

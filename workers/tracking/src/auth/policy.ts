@@ -56,6 +56,16 @@ const run = (need: Need, id: Picker<string | readonly string[]> = runId): Access
 });
 const model = (need: Need, name: Picker<string> = field("name")): Access => ({ kind: "model", need, name });
 const artifact = (need: Need, path: Picker<string> = tailPath): Access => ({ kind: "artifact", need, path });
+const loggedModel = (need: Need, id: Picker<string> = field("model_id")): Access => ({
+  kind: "loggedModel",
+  need,
+  id,
+});
+/** The raw download route's model id, from its path as the router decodes it. */
+const pathModelId: Picker<string> = ({ url }) => {
+  const segment = /\/logged-models\/([^/]+)\//.exec(url.pathname)?.[1];
+  return segment === undefined ? undefined : decodeURIComponent(segment);
+};
 /** Traces answer with their experiment's permission (routes/traces.ts looks the experiments up). */
 const traces = (need: Need): Access =>
   experiment(need, ({ message }) =>
@@ -151,6 +161,18 @@ export const POLICY: Readonly<Record<string, Access>> = {
   "GET /mlflow/model-versions/get-download-uri": model("read"),
   "POST /mlflow/model-versions/set-tag": model("update"),
   "DELETE /mlflow/model-versions/delete-tag": model("delete"),
+  // MLflow 3's logged models, by their experiment's permission (as its auth plugin checks them).
+  "POST /mlflow/logged-models": experiment("update"),
+  "GET /mlflow/logged-models/{model_id}": loggedModel("read"),
+  "PATCH /mlflow/logged-models/{model_id}": loggedModel("update"),
+  "DELETE /mlflow/logged-models/{model_id}": loggedModel("delete"),
+  "POST /mlflow/logged-models/search": experiment("read", fieldList("experiment_ids")),
+  "PATCH /mlflow/logged-models/{model_id}/tags": loggedModel("update"),
+  "DELETE /mlflow/logged-models/{model_id}/tags/{tag_key}": loggedModel("delete"),
+  "POST /mlflow/logged-models/{model_id}/params": loggedModel("update"),
+  "GET /mlflow/logged-models/{model_id}/artifacts/directories": loggedModel("read"),
+  "GET /mlflow/logged-models/{model_id}/artifacts/files": loggedModel("read", pathModelId),
+  "POST /mlflow/runs/outputs": run("update"),
   // MLflow 3's traces (its auth plugin does not cover them): READ on the experiment to read and
   // search, EDIT to write spans, tags and assessments or to delete traces.
   "POST /mlflow/traces": experiment("update", traceStartExperiment),

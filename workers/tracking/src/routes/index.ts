@@ -1,6 +1,7 @@
 import { artifactRoutes, rootArtifactRoutes } from "./artifacts";
 import { authRoutes } from "./auth";
 import { experimentRoutes } from "./experiments";
+import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { registryRoutes } from "./registry";
 import type { Route } from "./route";
@@ -14,6 +15,7 @@ export const apiRoutes: Route[] = [
   ...metricRoutes,
   ...artifactRoutes,
   ...registryRoutes,
+  ...loggedModelRoutes,
   ...authRoutes,
 ];
 
