@@ -37,6 +37,8 @@ describe("logged models: create, get, finalize, delete", () => {
     const unnamed = await createLoggedModel(experimentId);
     const empty = await createLoggedModel(experimentId, { name: "" });
     expect(unnamed.info.name).toMatch(/^\w+-\w+-\d+$/);
+    // Absent strings read back as "", as MLflow's server shows them.
+    expect(unnamed.info).toMatchObject({ model_type: "", source_run_id: "" });
     expect(empty.info.name).toMatch(/^\w+-\w+-\d+$/);
   });
 

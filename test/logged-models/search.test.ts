@@ -91,6 +91,7 @@ describe("search_logged_models", () => {
   it("filters on attributes, params, tags and metrics", async () => {
     const cases: [string, string[]][] = [
       ["name = 'a'", ["a"]],
+      ["name='a'", ["a"]],
       ["name LIKE '%b%'", ["b"]],
       ["name IN ('a', 'c')", ["c", "a"]],
       ["model_id = 'm-none'", []],

@@ -63,8 +63,9 @@ export async function createLoggedModel(
       lastUpdatedTimestampMs: now,
       status: "LOGGED_MODEL_PENDING",
       lifecycleStage: "active",
-      modelType: input.model_type || null,
-      sourceRunId: input.source_run_id || null,
+      // MLflow's handler passes the proto's defaults on: absent strings are stored (and shown) as "".
+      modelType: input.model_type ?? "",
+      sourceRunId: input.source_run_id ?? "",
     }),
     ...paramStatements(ctx, modelId, params),
     ...tagStatements(ctx, modelId, tags),
