@@ -113,6 +113,21 @@ describe("runs and logged models", () => {
     const plain = await get<{ run: { outputs?: unknown } }>("runs/get", { run_id: other });
     expect(plain.body.run.outputs).toEqual({});
   });
+
+  it("records the logged models a run used through runs/log-inputs", async () => {
+    const experimentId = await createExperiment();
+    const runId = (await createRun(experimentId)).info.run_id;
+    const model = await createLoggedModel(experimentId);
+    const logged = await post("runs/log-inputs", {
+      run_id: runId,
+      models: [{ model_id: model.info.model_id }],
+    });
+    expect(logged).toEqual({ status: 200, body: {} });
+    const { body } = await get<{ run: { inputs?: { model_inputs?: unknown[] } } }>("runs/get", {
+      run_id: runId,
+    });
+    expect(body.run.inputs?.model_inputs).toEqual([{ model_id: model.info.model_id }]);
+  });
 });
 
 describe("the registry and logged models", () => {

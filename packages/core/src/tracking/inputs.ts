@@ -1,4 +1,12 @@
-import { type DatasetInputWire, datasets, inputs, inputTags, MlflowError } from "@edgeflow/schema";
+import {
+  type DatasetInputWire,
+  datasets,
+  type Infer,
+  inputs,
+  inputTags,
+  MlflowError,
+  type ModelInput,
+} from "@edgeflow/schema";
 import { sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
@@ -28,7 +36,7 @@ function validateDatasetInput(input: DatasetInputWire): void {
 }
 
 /**
- * Links datasets to a run. A dataset is stored once per experiment (name, digest); linking the same
+ * Links datasets (and MLflow 3's logged models the run used) to a run. A dataset is stored once per experiment (name, digest); linking the same
  * dataset to the same run again changes nothing, as in MLflow. Each table gets one statement whose
  * rows travel as a single JSON parameter, so a request of any size stays within D1's limits.
  */
@@ -36,17 +44,18 @@ export async function logInputs(
   ctx: TrackingContext,
   runId: string,
   datasetInputs: DatasetInputWire[],
+  modelInputs: Infer<typeof ModelInput.spec>[] = [],
 ): Promise<void> {
   validateRunId(runId);
-  if (datasetInputs.length > limits.entitiesPerBatch) {
+  if (datasetInputs.length + modelInputs.length > limits.entitiesPerBatch) {
     throw MlflowError.invalidParameter(
-      `A request can log at most ${limits.entitiesPerBatch} dataset inputs. Got ${datasetInputs.length}.`,
+      `A request can log at most ${limits.entitiesPerBatch} inputs. Got ${datasetInputs.length + modelInputs.length}.`,
     );
   }
   for (const input of datasetInputs) validateDatasetInput(input);
   const run = await getRunRow(ctx, runId);
   requireActiveRun(run);
-  if (datasetInputs.length === 0) return;
+  if (datasetInputs.length === 0 && modelInputs.length === 0) return;
   const linked = datasetInputs.map((input) => ({ inputUuid: newUuid(), input }));
   const datasetRows = linked.map(({ input: { dataset } }) => [
     newUuid(),
@@ -66,7 +75,19 @@ export async function logInputs(
     (input.tags ?? []).map((tag) => [inputUuid, tag.key, tag.value]),
   );
   const experimentId = run.experimentId;
+  // As MLflow stores them: RUN_INPUT → MODEL_INPUT rows; the models are not looked up.
+  const modelRows = modelInputs.map((model) => [newUuid(), model.model_id]);
   await runAtomically(ctx.db, [
+    ...(modelRows.length === 0
+      ? []
+      : [
+          ctx.db
+            .insert(inputs)
+            .select(
+              sql`select j.value->>0, 'RUN_INPUT', ${runId}, 'MODEL_INPUT', j.value->>1, 0 from json_each(${JSON.stringify(modelRows)}) as j where true`,
+            )
+            .onConflictDoNothing(),
+        ]),
     ctx.db
       .insert(datasets)
       .select(

@@ -57,7 +57,7 @@ export const runRoutes: Route[] = [
     return {};
   }),
   route("POST", "/mlflow/runs/log-inputs", wire.LogInputs, wire.Empty, async (input, ctx) => {
-    await core.logInputs(ctx, input.run_id, input.datasets ?? []);
+    await core.logInputs(ctx, input.run_id, input.datasets ?? [], input.models ?? []);
     return {};
   }),
 ];
