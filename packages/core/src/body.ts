@@ -20,7 +20,16 @@ export async function readBodyBytes(
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > maxBytes) throw tooLarge(declared);
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
+  return readStreamBytes(request.body, maxBytes, tooLarge);
+}
+
+/** A byte stream's bytes, refusing more than `maxBytes` as they arrive (a decompressed body). */
+export async function readStreamBytes(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  tooLarge: (size: number) => Error,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

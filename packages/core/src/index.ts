@@ -10,6 +10,8 @@ export type { Database } from "./db";
 export * from "./inference/index";
 export { limits } from "./limits";
 export * from "./logged-models/index";
+export { readOtlpBody } from "./otlp/body";
+export { decodeExportTraceRequest, OtlpFormatError } from "./otlp/trace-service";
 export * from "./registry/aliases";
 export * from "./registry/model-versions";
 export * from "./registry/registered-models";

@@ -99,7 +99,15 @@ export interface IngestedSpan {
   json: OtelSpanJson;
 }
 
-export class OtlpFormatError extends Error {}
+/** A request MLflow's OTLP endpoint refuses: 400, or 413 for a body over the size limit. */
+export class OtlpFormatError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 = 400,
+  ) {
+    super(message);
+  }
+}
 
 const REQUEST_ID_ATTRIBUTE = "mlflow.traceRequestId";
 const SPAN_TYPE_ATTRIBUTE = "mlflow.spanType";

@@ -122,21 +122,6 @@ export async function traceRowsInOrder(
   return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
 }
 
-/**
- * The experiments owning these traces (for permission checks). An unknown id is not found, unless
- * `skipMissing` (batch reads answer with the traces that exist).
- */
-export async function experimentsOfTraces(
-  ctx: TrackingContext,
-  ids: readonly string[],
-  skipMissing = false,
-): Promise<string[]> {
-  const rows = await traceRowsInOrder(ctx, ids);
-  const missing = ids.find((id) => !rows.some((row) => row.traceId === id));
-  if (missing !== undefined && !skipMissing) throw traceNotFound(missing);
-  return [...new Set(rows.map((row) => String(row.experimentId)))];
-}
-
 export function invalidTrace(message: string): MlflowError {
   return MlflowError.invalidParameter(message);
 }

@@ -13,6 +13,8 @@ export interface AccessInput {
   url: URL;
   /** For wildcard routes: the rest of the path, still percent-encoded. */
   tail: string;
+  /** The request's headers (OTLP names its experiment in x-mlflow-experiment-id). */
+  headers?: Headers;
 }
 
 type Picker<T> = (input: AccessInput) => T | undefined;
@@ -32,6 +34,8 @@ export type Access =
   | { kind: "model"; need: Need; name: Picker<string> }
   /** MLflow 3's logged models answer with their experiment's permission. */
   | { kind: "loggedModel"; need: Need; id: Picker<string> }
+  /** MLflow 3's traces answer with their experiment's permission; `batch` reads skip unknown ids. */
+  | { kind: "traces"; need: Need; ids: Picker<string | readonly string[]>; batch?: boolean }
   /** A path in the proxied artifact store: its first segment is an experiment id. */
   | { kind: "artifact"; need: Need; path: Picker<string> }
   /** A model version source must be readable by whoever registers it. */
@@ -126,6 +130,11 @@ export async function checkAccess(
       const id = rule.id(input);
       if (id === undefined) throw cannotTell();
       return core.requireLoggedModels(db, caller, [id], rule.need);
+    }
+    case "traces": {
+      const ids = list(rule.ids(input));
+      if (!ids) throw cannotTell();
+      return core.requireTraces(db, caller, ids, rule.need, rule.batch);
     }
     case "artifact":
       return checkArtifact(db, caller, rule.path(input), rule.need);

@@ -96,11 +96,11 @@ async function admit(
     enabled: true,
     principal,
     readScope: principal.isAdmin ? undefined : core.readScopeOf(principal.id, config.defaultPermission),
-    authorize: (message) => checkAccess(rule, { message, url, tail }, caller, db),
+    authorize: (message) => checkAccess(rule, { message, url, tail, headers: request.headers }, caller, db),
     succeeded: async (message, result) => {
       if (after) await after(message, result, principal, db);
     },
   };
-  if (!route.parsesMessage) await checkAccess(rule, { url, tail }, caller, db);
+  if (!route.parsesMessage) await checkAccess(rule, { url, tail, headers: request.headers }, caller, db);
   return auth;
 }

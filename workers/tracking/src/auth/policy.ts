@@ -2,7 +2,6 @@ import type { Database, Need, Principal } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
 import type { Route } from "../routes/route";
-import { TRACE_EXPERIMENTS } from "../routes/traces";
 import type { Access, AccessInput } from "./access";
 
 /**
@@ -66,11 +65,24 @@ const pathModelId: Picker<string> = ({ url }) => {
   const segment = /\/logged-models\/([^/]+)\//.exec(url.pathname)?.[1];
   return segment === undefined ? undefined : decodeURIComponent(segment);
 };
-/** Traces answer with their experiment's permission (routes/traces.ts looks the experiments up). */
-const traces = (need: Need): Access =>
-  experiment(need, ({ message }) =>
-    message ? ((message[TRACE_EXPERIMENTS] as string[] | undefined) ?? []) : undefined,
-  );
+/** Traces named by id answer with their experiments' permission; batch reads skip unknown ids. */
+const traces = (need: Need, ids: Picker<string | readonly string[]> = field("trace_id")): Access => ({
+  kind: "traces",
+  need,
+  ids,
+});
+const traceBatch = (need: Need, ids: Picker<readonly string[]>): Access => ({
+  kind: "traces",
+  need,
+  ids,
+  batch: true,
+});
+/** OTLP names its experiment in a header; MLflow 3.11's auth plugin refuses a request without it. */
+const otlpExperiment: Picker<string> = ({ headers }) => {
+  const id = headers?.get("x-mlflow-experiment-id");
+  if (!id) throw wire.MlflowError.invalidParameter("Missing required header: X-Mlflow-Experiment-Id");
+  return id;
+};
 const traceStartExperiment: Picker<string> = ({ message }) => {
   const trace = message?.trace as {
     trace_info?: { trace_location?: { mlflow_experiment?: { experiment_id?: string } } };
@@ -173,25 +185,29 @@ export const POLICY: Readonly<Record<string, Access>> = {
   "GET /mlflow/logged-models/{model_id}/artifacts/directories": loggedModel("read"),
   "GET /mlflow/logged-models/{model_id}/artifacts/files": loggedModel("read", pathModelId),
   "POST /mlflow/runs/outputs": run("update"),
-  // MLflow 3's traces (its auth plugin does not cover them): READ on the experiment to read and
-  // search, EDIT to write spans, tags and assessments or to delete traces.
+  // MLflow 3's traces, by their experiment's permission. MLflow 3.11's auth plugin checks only
+  // OTLP ingestion (EDIT) and trace artifacts (READ); the rest follow its run rules: READ to read
+  // and search, EDIT to start, log spans, tag, assess or link, MANAGE to delete (as DeleteRun).
   "POST /mlflow/traces": experiment("update", traceStartExperiment),
   "POST /mlflow/traces/search": experiment("read", searchLocations),
-  "POST /mlflow/traces/delete-traces": experiment("update"),
+  "POST /mlflow/traces/delete-traces": experiment("delete"),
   "GET /mlflow/traces/get": traces("read"),
-  "GET /mlflow/traces/batchGet": traces("read"),
-  "POST /mlflow/traces/batchGetInfos": traces("read"),
+  "GET /mlflow/traces/batchGet": traceBatch("read", fieldList("trace_ids")),
+  "POST /mlflow/traces/batchGetInfos": traceBatch("read", fieldList("trace_ids")),
   "GET /mlflow/traces/{trace_id}": traces("read"),
   "PATCH /mlflow/traces/{trace_id}/tags": traces("update"),
   "DELETE /mlflow/traces/{trace_id}/tags": traces("update"),
-  "PATCH /mlflow/traces/{request_id}/tags": traces("update"),
-  "DELETE /mlflow/traces/{request_id}/tags": traces("update"),
-  "POST /mlflow/traces/link-to-run": { kind: "all", rules: [traces("update"), run("update")] },
+  "PATCH /mlflow/traces/{request_id}/tags": traces("update", field("request_id")),
+  "DELETE /mlflow/traces/{request_id}/tags": traces("update", field("request_id")),
+  "POST /mlflow/traces/link-to-run": {
+    kind: "all",
+    rules: [traces("update", fieldList("trace_ids")), run("update")],
+  },
   "POST /mlflow/traces/{trace_id}/assessments": traces("update"),
   "GET /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("read"),
   "PATCH /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
   "DELETE /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
-  "POST /v1/traces": experiment("update"),
+  "POST /v1/traces": experiment("update", otlpExperiment),
 };
 
 type After = (
