@@ -12,6 +12,8 @@ interface FieldBase<T> {
   readonly required: boolean;
   /** A repeated field: a query string carries a one-element list as a bare value. */
   readonly isList?: boolean;
+  /** Rewrites a query-string value before `decode` (MLflow reads query booleans case-insensitively). */
+  readonly fromQuery?: (value: unknown) => unknown;
   /** Converts a JSON (or query-string) value into T, or throws with the parameter's name. */
   decode(value: unknown, name: string): T;
   /** Converts T into its JSON form; `undefined` means "omit the field". */
@@ -118,13 +120,25 @@ export const double = () =>
     },
   );
 
-export const bool = () =>
-  field<boolean>((value, name) => {
-    if (typeof value === "boolean") return value;
-    if (value === "true") return true;
-    if (value === "false") return false;
-    throw invalidValue(value, name);
+const decodeBool = (value: unknown, name: string): boolean => {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw invalidValue(value, name);
+};
+
+/** JSON bodies take true/false; a query string also "True"/"FALSE" (Python clients send `str(False)`). */
+export const bool = () => {
+  const base = field<boolean>(decodeBool);
+  const fromQuery = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value);
+  const make = <R extends boolean>(required: R): Field<boolean, R> => ({
+    ...base,
+    required,
+    fromQuery,
+    req: () => make(true),
   });
+  return make(false);
+};
 
 /** A protobuf enum: written by name, read by name or by number as protobuf's JSON parser does. */
 export const enumOf = <const E extends Record<string, number>>(numbers: E) =>
@@ -220,10 +234,11 @@ export function message<S extends Spec>(spec: S): MessageField<S> {
     parse: (value) => decodeObject(value ?? {}, "request"),
     parseQuery: (query) => {
       const lists = Object.fromEntries(
-        Object.entries(query).map(([key, value]) => [
-          key,
-          spec[key]?.isList && !Array.isArray(value) ? [value] : value,
-        ]),
+        Object.entries(query).map(([key, value]) => {
+          const fieldSpec = spec[key];
+          const read = fieldSpec?.fromQuery ? fieldSpec.fromQuery(value) : value;
+          return [key, fieldSpec?.isList && !Array.isArray(read) ? [read] : read];
+        }),
       );
       return decodeObject(lists, "request");
     },
