@@ -3,6 +3,7 @@ import {
   asAdmin,
   call,
   grantExperiment,
+  grantModel,
   newExperiment,
   newModel,
   newRun,
