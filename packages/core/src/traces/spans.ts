@@ -8,12 +8,14 @@ import type { IngestedSpan, OtelSpanJson } from "../otlp/trace-service";
 import { spanTypeOf } from "../otlp/trace-service";
 import { getExperimentRow } from "../tracking/experiments";
 import { appendToUriPath } from "../uri";
+import { derivedMetadataStatements, deriveTraceInfo } from "./derived";
 import { ARTIFACT_LOCATION_TAG, idList, SPANS_LOCATION_TAG, TRACKING_STORE } from "./trace-info";
 
 /**
  * Spans logged over OTLP (MLflow's log_spans): each span's JSON goes in its D1 row when small and
  * to the bucket when large, and the trace's info follows its spans — created if missing, its time
- * range widened, its state taken from the root span while it is still in progress.
+ * range widened, its state taken from the root span while it is still in progress, its previews,
+ * token usage, cost and session derived as MLflow 3.11 derives them (derived.ts).
  */
 
 /** Above this a span's JSON goes to the bucket: rows stay far below D1's 2 MB and statements small. */
@@ -65,6 +67,7 @@ export async function logSpans(
   const maxEndMs = ends.length ? Math.max(...ends) : null;
   const root = batch.find((span) => span.parentSpanIdHex === undefined);
   const rootState = root ? (root.statusCode === "ERROR" ? "ERROR" : "OK") : null;
+  const derived = deriveTraceInfo(batch);
 
   const rows = [];
   for (const span of batch) {
@@ -113,6 +116,9 @@ export async function logSpans(
         state: rootState
           ? sql`CASE WHEN ${traceInfo.state} IN ('IN_PROGRESS', 'STATE_UNSPECIFIED') THEN ${rootState} ELSE ${traceInfo.state} END`
           : sql`${traceInfo.state}`,
+        // Previews the trace does not have yet (StartTraceV3's own win), from the root span.
+        requestPreview: sql`COALESCE(${traceInfo.requestPreview}, ${derived.requestPreview ?? null})`,
+        responsePreview: sql`COALESCE(${traceInfo.responsePreview}, ${derived.responsePreview ?? null})`,
       })
       .where(sql`${traceInfo.traceId} = ${traceId}`),
     ctx.db
@@ -123,6 +129,7 @@ export async function logSpans(
       .insert(traceTags)
       .values({ traceId, key: SPANS_LOCATION_TAG, value: TRACKING_STORE })
       .onConflictDoUpdate({ target: [traceTags.traceId, traceTags.key], set: { value: TRACKING_STORE } }),
+    ...derivedMetadataStatements(ctx, traceId, derived),
     ...rows.map((row) =>
       ctx.db
         .insert(spans)
