@@ -4,6 +4,7 @@ import type { TrackingContext } from "../context";
 import { limits } from "../limits";
 import { decodePageToken, encodePageToken } from "../search";
 import { validateMaxResults } from "../validation";
+import { type SampledHistory, sampleMetricHistory } from "./metric-sampling";
 import { metricToWire } from "./wire";
 
 /**
@@ -42,24 +43,6 @@ export async function getMetricHistory(
   };
 }
 
-/** MLflow's step sampling: about `maxResults` evenly spaced steps, plus the first and last. */
-function sampleSteps(allSteps: number[], start: number, end: number, maxResults: number): Set<number> {
-  const lo = allSteps.findIndex((step) => step >= start);
-  const startIdx = lo === -1 ? allSteps.length : lo;
-  let endIdx = startIdx;
-  while (endIdx < allSteps.length && (allSteps[endIdx] as number) <= end) endIdx++;
-  if (endIdx - startIdx <= maxResults) return new Set(allSteps.slice(startIdx, endIdx));
-  const numSteps = endIdx - startIdx;
-  const interval = numSteps / maxResults;
-  const sampled = new Set<number>();
-  for (let i = 0; i < maxResults; i++) {
-    const idx = startIdx + Math.floor(i * interval);
-    if (idx < numSteps) sampled.add(allSteps[idx] as number);
-  }
-  sampled.add(allSteps[endIdx - 1] as number);
-  return sampled;
-}
-
 /** Server-side downsampling for charts (metrics/get-history-bulk-interval), with MLflow's rules. */
 export async function getMetricHistoryBulkInterval(
   ctx: TrackingContext,
@@ -69,8 +52,9 @@ export async function getMetricHistoryBulkInterval(
     start_step?: number;
     end_step?: number;
     max_results?: number;
+    min_max?: boolean;
   },
-): Promise<{ metrics: MetricWithRunIdWire[] }> {
+): Promise<SampledHistory> {
   const runIds = input.run_ids;
   if (runIds.length > limits.bulkIntervalMaxRuns) {
     throw MlflowError.invalidParameter(
@@ -83,7 +67,7 @@ export async function getMetricHistoryBulkInterval(
       `max_results must be between 1 and ${limits.bulkIntervalMaxResultsPerRun}.`,
     );
   }
-  let { start_step: start, end_step: end } = input;
+  const { start_step: start, end_step: end } = input;
   if (start !== undefined && end !== undefined && start > end) {
     throw MlflowError.invalidParameter(
       `end_step must be greater than start_step. Found start_step=${start} and end_step=${end}.`,
@@ -94,38 +78,14 @@ export async function getMetricHistoryBulkInterval(
       "If either start step or end step are specified, both must be specified.",
     );
   }
-  const ids = sql`(select value from json_each(${JSON.stringify(runIds)}))`;
-  const inRuns = and(inArray(metrics.runUuid, ids), eq(metrics.key, input.metric_key));
-  const [distinctSteps, extremes] = await ctx.db.batch([
-    ctx.db.selectDistinct({ step: metrics.step }).from(metrics).where(inRuns).orderBy(asc(metrics.step)),
-    ctx.db
-      .select({ min: sql<number>`min(${metrics.step})`, max: sql<number>`max(${metrics.step})` })
-      .from(metrics)
-      .where(inRuns)
-      .groupBy(metrics.runUuid),
-  ]);
-  const allSteps = distinctSteps.map((row) => row.step);
-  start ??= 0;
-  end ??= allSteps[allSteps.length - 1] ?? 0;
-  const steps = sampleSteps(allSteps, start, end, maxResults);
-  for (const { min, max } of extremes) {
-    for (const step of [min, max]) if (step >= start && step <= end) steps.add(step);
-  }
-  if (steps.size === 0) return { metrics: [] };
-  const stepList = sql`(select value from json_each(${JSON.stringify([...steps])}))`;
-  const rows = await ctx.db
-    .select()
-    .from(metrics)
-    .where(and(inRuns, inArray(metrics.step, stepList)))
-    .orderBy(asc(metrics.runUuid), asc(metrics.step), asc(metrics.timestamp), asc(metrics.value));
-  // MLflow returns runs in request order, each capped at 25,000 points.
-  const byRun = new Map<string, MetricWithRunIdWire[]>();
-  for (const row of rows) {
-    const list = byRun.get(row.runUuid) ?? [];
-    if (list.length < limits.metricHistoryPage) list.push({ ...metricToWire(row), run_id: row.runUuid });
-    byRun.set(row.runUuid, list);
-  }
-  return { metrics: runIds.flatMap((runId) => byRun.get(runId) ?? []) };
+  return sampleMetricHistory(ctx, {
+    runIds,
+    metricKey: input.metric_key,
+    start,
+    end,
+    maxResults,
+    minMax: input.min_max === true,
+  });
 }
 
 /** The UI's metrics/get-history-bulk: several runs' histories of one metric, MLflow's order and cap. */

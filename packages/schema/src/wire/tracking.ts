@@ -2,7 +2,7 @@
  * MLflow's tracking service messages (mlflow/protos/service.proto), declared once: request
  * parsing, response encoding and the TypeScript types all come from these declarations.
  */
-import { double, enumOf, type Infer, int64, message, repeated, string } from "./fields";
+import { bool, double, enumOf, type Infer, int64, message, repeated, string } from "./fields";
 
 export const ViewTypes = { ACTIVE_ONLY: 1, DELETED_ONLY: 2, ALL: 3 } as const;
 export type ViewType = keyof typeof ViewTypes;
@@ -172,6 +172,8 @@ export const GetMetricHistoryBulkInterval = message({
   start_step: int64(),
   end_step: int64(),
   max_results: int64(),
+  /** Edgeflow extension: also return each sampled interval's min and max value (`bands`). */
+  min_max: bool(),
 });
 
 /** Not a proto message: the UI's GET metrics/get-history-bulk, read from query parameters. */
@@ -197,13 +199,25 @@ export const MetricHistoryResponse = message({
   metrics: repeated(Metric),
   next_page_token: string(),
 });
-export const MetricHistoryBulkIntervalResponse = message({ metrics: repeated(MetricWithRunId) });
+/** Edgeflow extension: a run's min and max value over the steps from `step` up to the next sample. */
+export const MetricBand = message({
+  run_id: string(),
+  step: int64(),
+  end_step: int64(),
+  min_value: double(),
+  max_value: double(),
+});
+export const MetricHistoryBulkIntervalResponse = message({
+  metrics: repeated(MetricWithRunId),
+  bands: repeated(MetricBand),
+});
 
 export type ExperimentWire = Infer<typeof Experiment.spec>;
 export type RunWire = Infer<typeof Run.spec>;
 export type RunInfoWire = Infer<typeof RunInfo.spec>;
 export type MetricWire = Infer<typeof Metric.spec>;
 export type MetricWithRunIdWire = Infer<typeof MetricWithRunId.spec>;
+export type MetricBandWire = Infer<typeof MetricBand.spec>;
 export type DatasetInputWire = Infer<typeof DatasetInput.spec>;
 export type ModelOutputWire = Infer<typeof ModelOutput.spec>;
 export type RunStatusName = keyof typeof RunStatuses;
