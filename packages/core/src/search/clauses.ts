@@ -13,12 +13,19 @@ export type RawValue =
   /** A bare, backticked or double-quoted name where a value belongs (`"LR"` is a string to MLflow). */
   | { kind: "identifier"; text: string }
   /** A parenthesised list; its elements are checked by whoever accepts lists. */
-  | { kind: "list"; text: string; elements: Token[]; wellFormed: boolean };
+  | { kind: "list"; text: string; elements: Token[]; wellFormed: boolean }
+  /** No value: the clause is `<identifier> IS [NOT] NULL` (only with the `nullChecks` option). */
+  | { kind: "none"; text: "" };
+
+export interface ClauseOptions {
+  /** Accept `IS NULL` and `IS NOT NULL` (MLflow 3's trace filters); elsewhere they stay invalid. */
+  nullChecks?: boolean;
+}
 
 export interface RawClause {
   /** The identifier's source text, quotes included. */
   identifier: string;
-  /** `=`, `<`, ... as written (invalid ones included), or LIKE, ILIKE, IN, NOT IN upper-cased. */
+  /** `=`, `<`, ... as written (invalid ones included), or LIKE, ILIKE, IN, NOT IN, IS [NOT] NULL upper-cased. */
   comparator: string;
   value: RawValue;
   /** The clause's source text, for error messages. */
@@ -37,6 +44,7 @@ class ClauseParser {
   constructor(
     private readonly input: string,
     private readonly tokens: Token[],
+    private readonly options: ClauseOptions = {},
   ) {}
 
   parseAll(): RawClause[] {
@@ -97,7 +105,7 @@ class ClauseParser {
       throw new ClauseSyntaxError();
     }
     const comparator = this.comparator();
-    const value = this.value();
+    const value: RawValue = comparator.startsWith("IS ") ? { kind: "none", text: "" } : this.value();
     const last = this.tokens[this.i - 1] as Token;
     return { identifier: first.text, comparator, value, text: this.input.slice(first.start, last.end) };
   }
@@ -107,6 +115,11 @@ class ClauseParser {
     if (token.kind === "operator") return token.text;
     if (token.word === "LIKE" || token.word === "ILIKE" || token.word === "IN") return token.word;
     if (token.word === "NOT" && this.next().word === "IN") return "NOT IN";
+    if (token.word === "IS" && this.options.nullChecks) {
+      const not = this.peek()?.word === "NOT";
+      if (not) this.i += 1;
+      if (this.next().word === "NULL") return not ? "IS NOT NULL" : "IS NULL";
+    }
     throw new ClauseSyntaxError();
   }
 
@@ -149,6 +162,6 @@ class ClauseParser {
 }
 
 /** Splits a filter into raw clauses; an empty or blank filter has none. */
-export function parseClauses(input: string): RawClause[] {
-  return new ClauseParser(input, tokenize(input)).parseAll();
+export function parseClauses(input: string, options: ClauseOptions = {}): RawClause[] {
+  return new ClauseParser(input, tokenize(input), options).parseAll();
 }

@@ -1,4 +1,4 @@
-import { parseClauses, type RawClause } from "./clauses";
+import { type ClauseOptions, parseClauses, type RawClause } from "./clauses";
 import {
   type Condition,
   NUMERIC_COMPARATORS,
@@ -33,14 +33,14 @@ const EXPERIMENT_ATTRIBUTES = ["name", "creation_time", "last_update_time"];
 const EXPERIMENT_NUMERIC_ATTRIBUTES = ["creation_time", "last_update_time"];
 
 /** Splits a filter into raw clauses within the length and clause-count limits. */
-export function clausesOf(filter: string | null | undefined): RawClause[] {
+export function clausesOf(filter: string | null | undefined, options: ClauseOptions = {}): RawClause[] {
   if (filter === undefined || filter === null) return [];
   if (filter.length > MAX_FILTER_LENGTH) {
     throw invalid(
       `The filter string is too long: ${filter.length} characters, more than the maximum of ${MAX_FILTER_LENGTH}.`,
     );
   }
-  const clauses = parseClauses(filter);
+  const clauses = parseClauses(filter, options);
   if (clauses.length > MAX_FILTER_CLAUSES) {
     throw invalid(
       `The filter has ${clauses.length} clauses, more than the maximum of ${MAX_FILTER_CLAUSES}.`,

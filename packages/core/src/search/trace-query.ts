@@ -1,4 +1,11 @@
-import { spans, traceInfo, traceRequestMetadata, traceRunLinks, traceTags } from "@edgeflow/schema";
+import {
+  assessments,
+  spans,
+  traceInfo,
+  traceRequestMetadata,
+  traceRunLinks,
+  traceTags,
+} from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type Condition, conditionSql, jsonList, toCondition, type ValueRules } from "./condition";
 import { invalid, pyList, pySet, snippet } from "./errors";
@@ -6,16 +13,20 @@ import { clausesOf, numericAttribute } from "./filter";
 import { splitIdentifier } from "./identifier";
 import { splitEntry } from "./order-by";
 import { andAll, checkStatement, pageClause } from "./statement";
+import { spanAttributeValue, valueMatches } from "./trace-values";
 
 /**
  * search_traces' filter and order_by (MLflow's SearchTraceUtils), on the tokenizer and clause
  * parser runs and experiments use; only the vocabulary differs. Entities: attribute (alias
- * trace, attributes), tag(s), request_metadata (alias metadata) and span. `name` is the tag
- * mlflow.traceName and `run_id` the metadata mlflow.sourceRun or a link to the run.
+ * trace, attributes), tag(s), request_metadata (alias metadata), span (name, type, status,
+ * content, attributes.<name>), feedback and expectation (valid assessments by name). `name` is
+ * the tag mlflow.traceName, `run_id` the metadata mlflow.sourceRun or a link to the run, `text`
+ * the spans' content. Tags, metadata and assessments also take IS NULL / IS NOT NULL (3.11).
  */
 
-type TraceEntity = "attribute" | "tag" | "request_metadata" | "span";
-export type TraceFilterClause = { type: TraceEntity; key: string } & Condition;
+type TraceEntity = "attribute" | "tag" | "request_metadata" | "span" | "feedback" | "expectation";
+type NullCheck = { comparator: "IS NULL" | "IS NOT NULL" };
+export type TraceFilterClause = { type: TraceEntity; key: string } & (Condition | NullCheck);
 /** An order_by key: an attribute (by its filter name), a tag or a request metadata value. */
 export type TraceOrderKey =
   | { column: string; ascending: boolean }
@@ -31,6 +42,8 @@ const ENTITY_ALIASES: Record<string, TraceEntity> = {
   request_metadata: "request_metadata",
   metadata: "request_metadata",
   span: "span",
+  feedback: "feedback",
+  expectation: "expectation",
 };
 const FILTER_ATTRIBUTES = [
   "request_id",
@@ -46,10 +59,11 @@ const FILTER_ATTRIBUTES = [
   "client_request_id",
   "name",
   "run_id",
+  "text",
 ];
-const ORDER_ATTRIBUTES = FILTER_ATTRIBUTES.filter((key) => key !== "client_request_id").concat(
-  "experiment_id",
-);
+const ORDER_ATTRIBUTES = FILTER_ATTRIBUTES.filter(
+  (key) => key !== "client_request_id" && key !== "text",
+).concat("experiment_id");
 const NUMERIC = [
   "timestamp",
   "timestamp_ms",
@@ -59,6 +73,7 @@ const NUMERIC = [
   "end_time_ms",
 ];
 const SPAN_KEYS = ["name", "type", "status"];
+const SPAN_ATTRIBUTE_PREFIX = "attributes.";
 
 const TRACE_NAME_TAG = "mlflow.traceName";
 const SOURCE_RUN_METADATA = "mlflow.sourceRun";
@@ -79,9 +94,23 @@ function resolve(raw: string, attributes: readonly string[]): { type: TraceEntit
   if (type === "attribute" && !attributes.includes(key)) {
     throw invalid(`Invalid attribute key '${snippet(key)}' specified. Valid keys are '${pySet(attributes)}'`);
   }
-  if (type === "span" && !SPAN_KEYS.includes(key)) {
-    throw invalid(`Invalid span attribute '${snippet(key)}'. Supported attributes: ${SPAN_KEYS.join(", ")}.`);
+  if (type === "span" && key.startsWith(SPAN_ATTRIBUTE_PREFIX) && key === SPAN_ATTRIBUTE_PREFIX) {
+    throw invalid("Span attribute name cannot be empty after 'attributes.'");
   }
+  if (
+    type === "span" &&
+    !SPAN_KEYS.includes(key) &&
+    key !== "content" &&
+    !key.startsWith(SPAN_ATTRIBUTE_PREFIX)
+  ) {
+    throw invalid(
+      `Invalid span attribute '${snippet(key)}'. Supported attributes: ${SPAN_KEYS.join(", ")}, attributes.<attribute_name>.`,
+    );
+  }
+  if ((type === "feedback" || type === "expectation") && key === "") {
+    throw invalid("Assessment field name cannot be empty");
+  }
+  if (type === "attribute" && key === "text") return { type: "span", key: "content" };
   // name and run_id are stored as a tag and as request metadata.
   if (type === "attribute" && key === "name") return { type: "tag", key: TRACE_NAME_TAG };
   if (type === "attribute" && key === "run_id") return { type: "attribute", key: "run_id" };
@@ -97,13 +126,24 @@ const stringRules = (what: string, comparators: readonly string[]): ValueRules =
 function rulesOf(type: TraceEntity, key: string): ValueRules {
   if (type === "attribute" && NUMERIC.includes(key)) return numericAttribute(key);
   if (type === "attribute") return stringRules("attributes", ["=", "!=", "IN", "NOT IN", "LIKE", "ILIKE"]);
+  if (type === "span" && key === "content") return stringRules("span", ["LIKE", "ILIKE"]);
   if (type === "span") return stringRules("span", ["=", "!=", "IN", "NOT IN", "LIKE", "ILIKE"]);
   return stringRules(type, ["=", "!=", "LIKE", "ILIKE"]);
 }
 
+/** Entities whose entries may be absent, so MLflow 3.11 lets a filter ask for that. */
+const NULLABLE: readonly TraceEntity[] = ["tag", "request_metadata", "feedback", "expectation"];
+
 export function parseTraceFilter(filter: string | null | undefined): TraceFilterClause[] {
-  return clausesOf(filter).map((clause) => {
+  return clausesOf(filter, { nullChecks: true }).map((clause) => {
     const { type, key } = resolve(clause.identifier, FILTER_ATTRIBUTES);
+    if (clause.comparator === "IS NULL" || clause.comparator === "IS NOT NULL") {
+      if (!NULLABLE.includes(type)) {
+        const allowed = [...rulesOf(type, key).comparators];
+        throw invalid(`Invalid comparator '${clause.comparator}' not one of '${pySet(allowed)}'`);
+      }
+      return { type, key, comparator: clause.comparator };
+    }
     return { type, key, ...toCondition(clause, rulesOf(type, key)) };
   });
 }
@@ -125,31 +165,79 @@ const ATTRIBUTE_COLUMNS: Record<string, SQLWrapper> = {
 };
 
 const traceIn = (subquery: SQL) => sql`${traceInfo.traceId} IN (${subquery})`;
-const SPAN_COLUMNS: Record<string, SQLWrapper> = { name: spans.name, type: spans.type, status: spans.status };
+const exists = (subquery: SQL, present: boolean) =>
+  present ? sql`EXISTS (${subquery})` : sql`NOT EXISTS (${subquery})`;
+const SPAN_COLUMNS: Record<string, SQLWrapper> = {
+  name: spans.name,
+  type: spans.type,
+  status: spans.status,
+  content: spans.content,
+};
+
+type ValueClause = { type: TraceEntity; key: string } & Condition;
+const isNullCheck = (clause: TraceFilterClause): clause is TraceFilterClause & NullCheck =>
+  clause.comparator === "IS NULL" || clause.comparator === "IS NOT NULL";
+
+/** A key-value table's rows for this trace and key (tags, request metadata). */
+function entryOf(table: typeof traceTags | typeof traceRequestMetadata, key: string, extra?: SQL): SQL {
+  return sql`SELECT 1 FROM ${table} WHERE ${table.traceId} = ${traceInfo.traceId} AND ${table.key} = ${key}${extra ? sql` AND ${extra}` : sql``}`;
+}
+
+/** A trace's valid assessments of a kind and name; values compare as MLflow stores them (JSON). */
+function assessmentOf(type: "feedback" | "expectation", name: string, extra?: SQL): SQL {
+  return sql`SELECT 1 FROM ${assessments} WHERE ${assessments.traceId} = ${traceInfo.traceId} AND ${assessments.assessmentType} = ${type} AND ${assessments.name} = ${name} AND ${assessments.valid} = 1${extra ? sql` AND ${extra}` : sql``}`;
+}
+
+/** One span condition; several are ANDed on the same span, as MLflow 3.11 does. */
+function spanCondition(clause: ValueClause): SQL {
+  if (clause.key.startsWith(SPAN_ATTRIBUTE_PREFIX)) {
+    const name = clause.key.slice(SPAN_ATTRIBUTE_PREFIX.length).replace(/^`(.*)`$/, "$1");
+    return valueMatches(spanAttributeValue(name), clause);
+  }
+  return conditionSql(SPAN_COLUMNS[clause.key] as SQLWrapper, clause);
+}
 
 function filterSql(clause: TraceFilterClause): SQL {
+  if (isNullCheck(clause)) {
+    const present = clause.comparator === "IS NOT NULL";
+    if (clause.type === "tag") return exists(entryOf(traceTags, clause.key), present);
+    if (clause.type === "request_metadata") return exists(entryOf(traceRequestMetadata, clause.key), present);
+    return exists(assessmentOf(clause.type as "feedback" | "expectation", clause.key), present);
+  }
   switch (clause.type) {
     case "tag":
-      return traceIn(
-        sql`SELECT ${traceTags.traceId} FROM ${traceTags} WHERE ${traceTags.key} = ${clause.key} AND ${conditionSql(traceTags.value, clause)}`,
-      );
+      return exists(entryOf(traceTags, clause.key, conditionSql(traceTags.value, clause)), true);
     case "request_metadata":
-      return traceIn(
-        sql`SELECT ${traceRequestMetadata.traceId} FROM ${traceRequestMetadata} WHERE ${traceRequestMetadata.key} = ${clause.key} AND ${conditionSql(traceRequestMetadata.value, clause)}`,
+      return exists(
+        entryOf(traceRequestMetadata, clause.key, conditionSql(traceRequestMetadata.value, clause)),
+        true,
+      );
+    case "feedback":
+    case "expectation":
+      return exists(
+        assessmentOf(clause.type, clause.key, valueMatches(sql`(${assessments.value} -> '$.value')`, clause)),
+        true,
       );
     case "span":
-      return traceIn(
-        sql`SELECT ${spans.traceId} FROM ${spans} WHERE ${conditionSql(SPAN_COLUMNS[clause.key] as SQLWrapper, clause)}`,
-      );
+      return spanFilterSql([clause]);
     case "attribute":
       if (clause.key === "run_id") {
         // A trace belongs to a run by its mlflow.sourceRun metadata or by a link (link-to-run).
-        return sql`(${traceIn(
-          sql`SELECT ${traceRequestMetadata.traceId} FROM ${traceRequestMetadata} WHERE ${traceRequestMetadata.key} = ${SOURCE_RUN_METADATA} AND ${conditionSql(traceRequestMetadata.value, clause)}`,
-        )} OR ${traceIn(sql`SELECT ${traceRunLinks.traceId} FROM ${traceRunLinks} WHERE ${conditionSql(traceRunLinks.runId, clause)}`)})`;
+        return sql`(${exists(entryOf(traceRequestMetadata, SOURCE_RUN_METADATA, conditionSql(traceRequestMetadata.value, clause)), true)} OR ${traceIn(sql`SELECT ${traceRunLinks.traceId} FROM ${traceRunLinks} WHERE ${conditionSql(traceRunLinks.runId, clause)}`)})`;
       }
       return conditionSql(ATTRIBUTE_COLUMNS[clause.key] as SQLWrapper, clause);
   }
+}
+
+function spanFilterSql(clauses: ValueClause[]): SQL {
+  return traceIn(sql`SELECT ${spans.traceId} FROM ${spans} WHERE ${andAll(clauses.map(spanCondition))}`);
+}
+
+/** Every clause's SQL; the span clauses together, so one span must satisfy them all. */
+function filtersSql(clauses: TraceFilterClause[]): SQL[] {
+  const spanClauses = clauses.filter((c): c is ValueClause => c.type === "span" && !isNullCheck(c));
+  const others = clauses.filter((c) => c.type !== "span").map(filterSql);
+  return spanClauses.length ? [...others, spanFilterSql(spanClauses)] : others;
 }
 
 export function parseTraceOrderBy(orderBy: readonly string[] | null | undefined): TraceOrderKey[] {
@@ -192,10 +280,7 @@ export function compileTraceSearch(query: TraceSearchQuery): SQL {
     order.push(sql`${traceInfo.requestTimeMs} DESC`);
   }
   order.push(sql`${traceInfo.traceId} ASC`);
-  const where = [
-    sql`${traceInfo.experimentId} IN ${jsonList(query.experimentIds)}`,
-    ...clauses.map(filterSql),
-  ];
+  const where = [sql`${traceInfo.experimentId} IN ${jsonList(query.experimentIds)}`, ...filtersSql(clauses)];
   return checkStatement(
     sql`SELECT ${traceInfo.traceId} AS "trace_id" FROM ${traceInfo} WHERE ${andAll(where)} ORDER BY ${sql.join(order, sql`, `)} ${pageClause(query.offset, query.limit)}`,
   );
