@@ -14,9 +14,12 @@ import { freePort } from "../../infra/local/ports";
 import { type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
 import { bundleWorker, type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
 import { projectRoot, runWrangler } from "../../infra/local/wrangler";
+import { HttpClient } from "../lib/http";
 import { processFigures } from "../lib/processes";
 import { sampleLatency, summarize } from "../lib/stats";
 import { FIXTURES, uploadFixtures } from "./fixtures";
+import { Inspector, WORKER_TARGET } from "./inspector";
+import { profileRequests, readIsolateMemory, sampleIsolateMemory } from "./isolate";
 import { type BenchModel, measureWarm, NO_WARM, type Settings, type SideResult } from "./workload";
 
 const INFERENCE_CONFIG = "workers/inference/wrangler.toml";
@@ -115,6 +118,7 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
 
     const run = async (model: BenchModel, s: Settings, coldOnly: boolean): Promise<SideResult> => {
       const before = workerdChildren();
+      const inspectorPort = await freePort();
       const t0 = performance.now();
       const miniflare = new Miniflare({
         ...workerOptions,
@@ -126,9 +130,12 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
         bindings: { ...workerOptions.bindings, ...vars },
         host: "127.0.0.1",
         port: await freePort(),
+        inspectorPort,
         d1Persist: resolve(persistTo, "v3", "d1"),
         cf: false,
       } as ConstructorParameters<typeof Miniflare>[0]);
+      let client: HttpClient | undefined;
+      let inspector: Inspector | undefined;
       try {
         const url = (await miniflare.ready).origin;
         const tReady = performance.now();
@@ -136,30 +143,32 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
         const figures = () => pids.map((pid) => processFigures(pid, "workerd"));
         const idleRssMiB = figures().reduce((sum, f) => sum + (f?.rssMiB ?? 0), 0);
         const cpuSeconds = () => figures().reduce((sum, f) => sum + (f?.cpuSeconds ?? 0), 0);
-        const endpoint = `${url}/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
+        inspector = await Inspector.connect(inspectorPort);
+        const idleIsolate = await readIsolateMemory(inspector);
+        const sampler = sampleIsolateMemory(inspector);
+        // Keep-alive: sequential requests reuse one connection, as a client of a serving endpoint does.
+        client = new HttpClient(url);
+        const http = client;
+        const path = `/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
         const predict = async (index: number): Promise<unknown> => {
           const text = model.inputs[index % model.inputs.length] as string;
-          const response = await fetch(endpoint, {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify(
-              model.params ? { inputs: [text], params: model.params } : { inputs: [text] },
-            ),
-          });
-          const body = await response.text();
-          if (!response.ok) throw new Error(`${endpoint} → ${response.status}: ${body}`);
-          return (JSON.parse(body) as { predictions: unknown[] }).predictions[0];
+          const body = JSON.stringify(
+            model.params ? { inputs: [text], params: model.params } : { inputs: [text] },
+          );
+          const { predictions } = await http.json<{ predictions: unknown[] }>("POST", path, body);
+          return predictions[0];
         };
         const outputs: unknown[] = [await predict(0)];
         const tFirst = performance.now();
         for (let i = 1; i < model.inputs.length; i++) outputs.push(await predict(i));
+        const loadedIsolate = await readIsolateMemory(inspector);
         const warm = coldOnly ? NO_WARM : await measureWarm(s, predict, cpuSeconds);
-        const ping = coldOnly
-          ? []
-          : await sampleLatency(s.warmup, s.measured, async () => {
-              const response = await fetch(`${url}/ping`);
-              await response.arrayBuffer();
-            });
+        if (s.profile !== "off" && !coldOnly) {
+          const targets = s.profile === "all" ? await Inspector.targets(inspectorPort) : [WORKER_TARGET];
+          await profileRequests(inspectorPort, targets, inspector, model.fixture, s.measured, predict);
+        }
+        const ping = coldOnly ? [] : await sampleLatency(s.warmup, s.measured, () => http.ok("GET", "/ping"));
+        const peakIsolate = await sampler.stop();
         const peakRssMiB = figures().reduce((sum, f) => sum + (f?.peakRssMiB ?? 0), 0);
         return {
           coldMs: tFirst - t0,
@@ -167,10 +176,13 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
           ...warm,
           idleRssMiB,
           peakRssMiB: pids.length === 0 ? Number.NaN : peakRssMiB,
+          isolate: { idle: idleIsolate, loaded: loadedIsolate, peak: peakIsolate },
           pingP50Ms: summarize(ping).p50,
           outputs,
         };
       } finally {
+        client?.close();
+        inspector?.close();
         await miniflare.dispose();
       }
     };

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Summary, sampleLatency, summarize } from "../lib/stats";
 import { FIXTURES, sharedRoot } from "./fixtures";
+import type { IsolateMemory } from "./isolate";
 
 export interface BenchModel {
   /** Fixture name in ./fixtures.ts (also the registered model's name). */
@@ -51,6 +52,11 @@ export function benchModels(): BenchModel[] {
 
 export interface Settings {
   quick: boolean;
+  /**
+   * BENCH_PROFILE=1: CPU profiles over `measured` warm requests of the worker's isolate ("worker"),
+   * or with BENCH_PROFILE=all of every isolate in workerd (entry worker, local D1) too.
+   */
+  profile: "off" | "worker" | "all";
   warmup: number;
   measured: number;
   concurrency: number;
@@ -59,11 +65,29 @@ export interface Settings {
   coldRuns: number;
 }
 
+/** A whole-number setting from the environment, or the default. */
+function count(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
 export function settings(): Settings {
   const quick = process.env.BENCH_QUICK === "1";
-  return quick
-    ? { quick, warmup: 2, measured: 5, concurrency: 4, throughputSeconds: 1, coldRuns: 1 }
-    : { quick, warmup: 10, measured: 50, concurrency: 4, throughputSeconds: 5, coldRuns: 3 };
+  const raw = process.env.BENCH_PROFILE ?? "";
+  const profile = raw === "all" ? "all" : raw === "" || raw === "0" ? "off" : "worker";
+  // Warm-up: V8 tiers the onnxruntime WASM and the JS up over the first hundred or so requests
+  // (the first ones after a load take 2-3x as long), so "warm" starts after 200 on both sides.
+  const base = quick
+    ? { warmup: 20, measured: 5, concurrency: 4, throughputSeconds: 1, coldRuns: 1 }
+    : { warmup: 200, measured: 100, concurrency: 4, throughputSeconds: 5, coldRuns: 3 };
+  return {
+    quick,
+    profile,
+    ...base,
+    warmup: count("BENCH_WARMUP", base.warmup),
+    measured: count("BENCH_MEASURED", base.measured),
+    coldRuns: Math.max(1, count("BENCH_COLD_RUNS", base.coldRuns)),
+  };
 }
 
 export interface SideResult {
@@ -72,6 +96,8 @@ export interface SideResult {
   /** Parts of the cold start, for context (ms). */
   coldParts: Record<string, number>;
   warm: Summary;
+  /** The first EARLY_REQUESTS requests after the cold one, before V8 has tiered the code up. */
+  earlyWarm: Summary;
   throughputRps: number;
   throughputRequests: number;
   /** CPU time of the serving process during the throughput phase ÷ its wall time: cores busy. */
@@ -80,20 +106,33 @@ export interface SideResult {
   idleRssMiB: number;
   /** Peak resident set size (VmHWM) of the serving process, MiB. */
   peakRssMiB: number;
+  /** Edgeflow only: the isolate's memory before any request, after loading the model, and at peak. */
+  isolate?: { idle: IsolateMemory; loaded: IsolateMemory; peak: IsolateMemory };
   /** Edgeflow only: p50 of GET /ping on the same worker, the loopback HTTP floor (ms). */
   pingP50Ms?: number;
   /** Output per input (the first `inputs.length` predictions), to check both sides agree. */
   outputs: unknown[];
 }
 
+/** Requests right after the cold one whose latency is reported on its own (part of the warm-up). */
+export const EARLY_REQUESTS = 20;
+
 /** Warm latency (sequential) then throughput (`concurrency` clients for `throughputSeconds`). */
 export async function measureWarm(
   s: Settings,
   predict: (index: number) => Promise<unknown>,
   cpuSeconds: () => number,
-): Promise<{ warm: Summary; throughputRps: number; throughputRequests: number; throughputCores: number }> {
+): Promise<{
+  warm: Summary;
+  earlyWarm: Summary;
+  throughputRps: number;
+  throughputRequests: number;
+  throughputCores: number;
+}> {
   let i = 0;
-  const samples = await sampleLatency(s.warmup, s.measured, () => predict(i++));
+  const early = Math.min(EARLY_REQUESTS, s.warmup);
+  const earlySamples = await sampleLatency(0, early, () => predict(i++));
+  const samples = await sampleLatency(s.warmup - early, s.measured, () => predict(i++));
   const deadline = performance.now() + s.throughputSeconds * 1000;
   const start = performance.now();
   const cpuStart = cpuSeconds();
@@ -108,6 +147,7 @@ export async function measureWarm(
   const seconds = (performance.now() - start) / 1000;
   return {
     warm: summarize(samples),
+    earlyWarm: summarize(earlySamples),
     throughputRps: done / seconds,
     throughputRequests: done,
     throughputCores: (cpuSeconds() - cpuStart) / seconds,
@@ -117,6 +157,7 @@ export async function measureWarm(
 /** What a cold-only run reports in place of the warm figures. */
 export const NO_WARM = {
   warm: summarize([]),
+  earlyWarm: summarize([]),
   throughputRps: Number.NaN,
   throughputRequests: 0,
   throughputCores: Number.NaN,

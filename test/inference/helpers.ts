@@ -3,6 +3,7 @@ import {
   clearAliasCache,
   createModelVersion,
   createRegisteredModel,
+  deleteModelVersion,
   setRegisteredModelAlias,
   type TrackingContext,
 } from "@edgeflow/core";
@@ -44,6 +45,10 @@ export async function registerModel(
 
 export async function setAlias(name: string, alias: string, version: number): Promise<void> {
   await setRegisteredModelAlias(registry(), { name, alias, version: String(version) });
+}
+
+export async function deleteVersion(name: string, version: number): Promise<void> {
+  await deleteModelVersion(registry(), name, String(version));
 }
 
 export { clearAliasCache };

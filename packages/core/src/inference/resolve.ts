@@ -14,6 +14,14 @@ export const ALIAS_TTL_MS = 5_000;
 
 const aliasCache = new Map<string, { version: number; expires: number }>();
 
+/**
+ * Version rows found, reused for ALIAS_TTL_MS too, so a warm request needs no D1 round trip (the
+ * largest part of a small model's latency): a deleted version stops being served within that time.
+ * Misses are never cached. At most VERSION_CACHE_SIZE entries, the oldest dropped first.
+ */
+const versionCache = new Map<string, { resolved: ResolvedVersion; expires: number }>();
+const VERSION_CACHE_SIZE = 1_000;
+
 export interface ResolvedVersion {
   row: ModelVersionRow;
   /** The version's folder in the artifact bucket. */
@@ -45,16 +53,28 @@ export async function resolveModelVersion(
 ): Promise<ResolvedVersion> {
   validateModelName(ref.name);
   const version = "alias" in ref ? await aliasTarget(db, ref.name, ref.alias, now) : ref.version;
+  const key = JSON.stringify([ref.name, version]);
+  const cached = versionCache.get(key);
+  if (cached && cached.expires > now) return cached.resolved;
   const row = await db
     .select()
     .from(modelVersions)
     .where(and(eq(modelVersions.name, ref.name), eq(modelVersions.version, version)))
     .get();
-  if (!row) throw versionNotFound(ref.name, "alias" in ref ? `${version} (${describeRef(ref)})` : version);
-  return { row, bucketPath: proxiedArtifactPath(row.storageLocation) };
+  if (!row) {
+    versionCache.delete(key);
+    throw versionNotFound(ref.name, "alias" in ref ? `${version} (${describeRef(ref)})` : version);
+  }
+  const resolved = { row, bucketPath: proxiedArtifactPath(row.storageLocation) };
+  versionCache.delete(key);
+  if (versionCache.size >= VERSION_CACHE_SIZE)
+    versionCache.delete(versionCache.keys().next().value as string);
+  versionCache.set(key, { resolved, expires: now + ALIAS_TTL_MS });
+  return resolved;
 }
 
-/** Forgets cached alias targets (tests, and an isolate that wants a moved alias at once). */
+/** Forgets cached alias targets and version rows (tests, and an isolate that wants a moved alias at once). */
 export function clearAliasCache(): void {
   aliasCache.clear();
+  versionCache.clear();
 }

