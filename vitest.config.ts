@@ -1,11 +1,16 @@
+import { mkdirSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 // Every test runs inside workerd with a worker's real bindings: local D1 from its wrangler.toml,
 // with the same migration files wrangler applies in production, and an artifact bucket on a real
 // S3-compatible server on 127.0.0.1 (test/setup/s3-server.ts). Two projects: the tracking worker
-// and the inference worker (workers/inference), each with its own workerd and database.
+// and the inference worker (workers/inference), each with its own workerd and database. A third,
+// "ui", runs in Node: it starts the whole local stack and drives Chromium through the web UI.
 export default defineConfig(async () => {
+  // wrangler.toml serves the UI from packages/ui/dist ([assets]); the worker tests need the folder
+  // to exist, not the build (`npm test` builds it for the ui project).
+  mkdirSync("packages/ui/dist", { recursive: true });
   const migrations = await readD1Migrations("packages/schema/migrations");
   return {
     test: {
@@ -29,7 +34,7 @@ export default defineConfig(async () => {
               "workers/tracking/src/**/*.test.ts",
               "test/**/*.test.ts",
             ],
-            exclude: ["test/inference/**"],
+            exclude: ["test/inference/**", "test/ui/**"],
             globalSetup: ["./test/setup/s3-server.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 30_000,
@@ -58,6 +63,15 @@ export default defineConfig(async () => {
             globalSetup: ["./test/inference/setup/fixtures.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          test: {
+            name: "ui",
+            environment: "node",
+            include: ["test/ui/**/*.test.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 240_000,
           },
         },
       ],

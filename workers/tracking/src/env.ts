@@ -6,6 +6,8 @@ import type { AuthVars, S3Vars } from "@edgeflow/core";
  */
 export interface TrackingEnv extends S3Vars, AuthVars {
   DB: D1Database;
+  /** The web UI's static files (wrangler.toml [assets]); absent in tests that don't build it. */
+  ASSETS?: Fetcher;
   /** The MLflow version this worker answers on /version. */
   EDGEFLOW_VERSION: string;
   /** Root of new experiments' artifact locations, e.g. "mlflow-artifacts:/". */

@@ -1,0 +1,56 @@
+/**
+ * The whole local stack as one call, shared by `npm start` (start.ts) and the browser tests
+ * (test/ui): the UI built if stale, local D1 migrated, an S3-compatible server, and both workers.
+ */
+import { resolve } from "node:path";
+import { localAuthVars } from "./auth-vars";
+import { localS3Vars, startLocalS3 } from "./s3-server";
+import { ensureUiBuilt } from "./ui-build";
+import { type LocalWorker, startLocalWorker } from "./worker-runtime";
+import { runWrangler } from "./wrangler";
+
+export interface LocalStack {
+  tracking: LocalWorker;
+  inference: LocalWorker;
+  s3: { endpoint: string; bucket: string };
+  authSummary: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: {
+  stateDir: string;
+  port: number;
+  inferencePort: number;
+  environment?: NodeJS.ProcessEnv;
+}): Promise<LocalStack> {
+  const persistTo = resolve(options.stateDir, "wrangler");
+  // Off unless EDGEFLOW_AUTH=on (wrangler.toml has it on for deployed workers).
+  const auth = localAuthVars(options.environment);
+  await ensureUiBuilt();
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+  const s3 = await startLocalS3(resolve(options.stateDir, "s3"));
+  const vars = { ...localS3Vars(s3), ...auth.vars };
+  const tracking = await startLocalWorker({
+    configPath: "wrangler.toml",
+    outdir: resolve(options.stateDir, "build", "tracking"),
+    persistTo,
+    port: options.port,
+    vars,
+  });
+  const inference = await startLocalWorker({
+    configPath: "workers/inference/wrangler.toml",
+    outdir: resolve(options.stateDir, "build", "inference"),
+    persistTo,
+    port: options.inferencePort,
+    vars,
+  });
+  return {
+    tracking,
+    inference,
+    s3,
+    authSummary: auth.summary,
+    stop: async () => {
+      await Promise.allSettled([tracking.dispose(), inference.dispose(), s3.close()]);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/** A run's artifacts: a folder tree listed on demand, and a preview of the selected file. */
+import { useState } from "preact/hooks";
+import { artifactUrl, type FileInfo, listArtifacts } from "../api/artifacts";
+import { Loaded } from "../components/loading";
+import { formatBytes } from "../format";
+import { useAsync } from "../hooks/use-async";
+import { useQueryState } from "../router";
+import { ArtifactPreview } from "./artifact-preview";
+
+export function ArtifactBrowser({ runId }: { runId: string }) {
+  const [query, setQuery] = useQueryState();
+  const selected = query.get("file") ?? "";
+  return (
+    <div class="split">
+      <div class="tree" data-testid="artifact-tree">
+        <Folder runId={runId} path="" depth={0} selected={selected} onSelect={(file) => setQuery({ file })} />
+      </div>
+      <div class="preview">
+        {selected ? (
+          <ArtifactPreview url={artifactUrl(runId, selected)} path={selected} />
+        ) : (
+          <p class="muted">Select a file to preview it.</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Folder(props: {
+  runId: string;
+  path: string;
+  depth: number;
+  selected: string;
+  onSelect: (path: string) => void;
+}) {
+  const files = useAsync(() => listArtifacts(props.runId, props.path), [props.runId, props.path]);
+  return (
+    <Loaded value={files}>
+      {(list) =>
+        list.length === 0 && props.depth === 0 ? (
+          <p class="muted">No artifacts.</p>
+        ) : (
+          list.map((file) => <Entry key={file.path} file={file} {...props} />)
+        )
+      }
+    </Loaded>
+  );
+}
+
+function Entry(props: {
+  file: FileInfo;
+  runId: string;
+  depth: number;
+  selected: string;
+  onSelect: (path: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const name = props.file.path.split("/").pop();
+  const indent = { paddingLeft: `${props.depth * 14 + 4}px` };
+  if (props.file.is_dir) {
+    return (
+      <>
+        <span
+          class="item"
+          style={indent}
+          role="button"
+          tabIndex={0}
+          onClick={() => setOpen(!open)}
+          onKeyDown={(event) => event.key === "Enter" && setOpen(!open)}
+        >
+          {open ? "▾" : "▸"} {name}/
+        </span>
+        {open && (
+          <Folder
+            runId={props.runId}
+            path={props.file.path}
+            depth={props.depth + 1}
+            selected={props.selected}
+            onSelect={props.onSelect}
+          />
+        )}
+      </>
+    );
+  }
+  return (
+    <span
+      class={`item${props.selected === props.file.path ? " selected" : ""}`}
+      style={indent}
+      role="button"
+      tabIndex={0}
+      onClick={() => props.onSelect(props.file.path)}
+      onKeyDown={(event) => event.key === "Enter" && props.onSelect(props.file.path)}
+    >
+      {name} <span class="muted">{formatBytes(props.file.file_size)}</span>
+    </span>
+  );
+}
