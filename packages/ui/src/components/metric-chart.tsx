@@ -11,11 +11,20 @@ import { useQueryState } from "../router";
 import { ErrorBox } from "./error-box";
 
 const MAX_RUNS_PER_CALL = 100;
+/** About 20,000 points per chart (a few hundred pixels wide): 1,000 per run alone, 200 each for 100 runs. */
+const pointsPerRun = (runs: number) => Math.min(1000, Math.max(100, Math.floor(20_000 / runs)));
 
 async function fetchAll(runIds: string[], key: string, minMax: boolean): Promise<SampledMetric> {
+  // bench/ui.ts times a chart from this mark to its first frame.
+  performance.mark(`edgeflow:chart-start:${key}`);
   const calls = [];
   for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_CALL) {
-    calls.push(metricInterval(runIds.slice(i, i + MAX_RUNS_PER_CALL), key, { maxResults: 1000, minMax }));
+    calls.push(
+      metricInterval(runIds.slice(i, i + MAX_RUNS_PER_CALL), key, {
+        maxResults: pointsPerRun(runIds.length),
+        minMax,
+      }),
+    );
   }
   const parts = await Promise.all(calls);
   return { metrics: parts.flatMap((p) => p.metrics), bands: parts.flatMap((p) => p.bands) };
