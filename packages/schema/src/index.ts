@@ -5,5 +5,5 @@ export * from "./wire/errors";
 export * from "./wire/fields";
 export * from "./wire/logged-models";
 export * from "./wire/registry";
-export * from "./wire/tracking";
 export * from "./wire/traces";
+export * from "./wire/tracking";

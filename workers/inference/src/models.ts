@@ -1,5 +1,6 @@
 import {
   authConfigOf,
+  authorizeLoggedModelRequest,
   authorizeModelRequest,
   BudgetCache,
   describeRef,
@@ -8,10 +9,11 @@ import {
   type ModelSpec,
   onnxFileOf,
   parseMlmodel,
-  resolveModelVersion,
+  resolveServedModel,
+  type ServedIdentity,
 } from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
-import { MlflowError, type ModelVersionRow } from "@edgeflow/schema";
+import { MlflowError } from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
 import { bucketOf, readBytes } from "./bucket";
 import type { InferenceEnv } from "./env";
@@ -19,14 +21,15 @@ import type { LoadedModel } from "./flavors/model";
 import { loadOnnxModel } from "./flavors/onnx";
 import { loadTransformersJsModel } from "./flavors/transformers-js";
 
+/** A model version or logged model, with its MLmodel parsed. */
 export interface ServedVersion {
-  row: ModelVersionRow;
+  identity: ServedIdentity;
   bucketPath: string;
   spec: ModelSpec;
   label: string;
 }
 
-/** Parsed MLmodel files by version (name, version, storage location): small, and never change. */
+/** Parsed MLmodel files by model (id and storage location): small, and never change. */
 const specs = new Map<string, ModelSpec>();
 let cache: BudgetCache<LoadedModel> | undefined;
 
@@ -52,9 +55,10 @@ function pipelineCache(env: InferenceEnv): BudgetCache<LoadedModel> {
 }
 
 /**
- * The version a reference names, with its MLmodel read and parsed (pickles refused here). The
- * caller must hold READ on the model unless it is marked public; checked before the lookup, so a
- * private model's versions and aliases are not revealed to strangers.
+ * The version (or logged model) a reference names, with its MLmodel read and parsed (pickles
+ * refused here). The caller must hold READ on the model (a logged model: on its experiment)
+ * unless it is marked public; checked before the lookup, so a private model's versions and
+ * aliases are not revealed to strangers.
  */
 export async function servedVersion(
   env: InferenceEnv,
@@ -62,22 +66,29 @@ export async function servedVersion(
   authorization: string | null,
 ): Promise<ServedVersion> {
   const db = registryOf(env);
-  await authorizeModelRequest(db, { config: authConfigOf(env), model: ref.name, authorization });
-  const { row, bucketPath } = await resolveModelVersion(db, ref);
-  const label = `Model '${row.name}' version ${row.version}`;
-  const key = JSON.stringify([row.name, row.version, row.storageLocation]);
+  const config = authConfigOf(env);
+  if ("modelId" in ref)
+    await authorizeLoggedModelRequest(db, { config, modelId: ref.modelId, authorization });
+  else await authorizeModelRequest(db, { config, model: ref.name, authorization });
+  const identity = await resolveServedModel(db, ref);
+  const { bucketPath } = identity;
+  const label =
+    identity.version === null
+      ? `Logged model '${identity.id}'`
+      : `Model '${identity.name}' version ${identity.version}`;
+  const key = JSON.stringify([identity.id, identity.storageLocation]);
   let spec = specs.get(key);
   if (!spec) {
     const bytes = await readBytes(bucketOf(env), joinArtifactPath(bucketPath, "MLmodel"));
     if (!bytes) {
       throw MlflowError.notFound(
-        `${label} (${describeRef(ref)}) has no MLmodel file at ${row.storageLocation}.`,
+        `${label} (${describeRef(ref)}) has no MLmodel file at ${identity.storageLocation}.`,
       );
     }
     spec = parseMlmodel(new TextDecoder().decode(bytes), label);
     specs.set(key, spec);
   }
-  return { row, bucketPath, spec, label };
+  return { identity, bucketPath, spec, label };
 }
 
 /** The files a model loads, with their sizes (what the memory budget counts). */
@@ -126,7 +137,7 @@ async function modelFiles(
 /** The loaded model for a version: from this isolate's cache, or built now within the budget. */
 export async function loadedModel(env: InferenceEnv, served: ServedVersion): Promise<LoadedModel> {
   const models = pipelineCache(env);
-  const key = JSON.stringify([served.row.name, served.row.version, served.row.storageLocation]);
+  const key = JSON.stringify([served.identity.id, served.identity.storageLocation]);
   if (models.has(key)) return models.getOrLoad(key, 0, () => Promise.reject(new Error("unreachable")));
   const { paths, bytes } = await modelFiles(env, served);
   if (bytes > models.budgetBytes) {

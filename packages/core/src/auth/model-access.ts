@@ -1,4 +1,5 @@
 import type { Database } from "../db";
+import { requireLoggedModels } from "../logged-models/access";
 import { requireRegisteredModel } from "./access";
 import { authenticate, type Principal } from "./authenticate";
 import type { AuthConfig } from "./config";
@@ -37,5 +38,26 @@ export async function authorizeModelRequest(
   if (need === "read" && (await isModelPublic(db, model))) return { allowedBy: "public" };
   const principal = await authenticate(db, config, request.authorization, request.now ?? Date.now());
   await requireRegisteredModel(db, { principal, defaultPermission: config.defaultPermission }, model, need);
+  return { allowedBy: "permission", principal };
+}
+
+/**
+ * The same guard for an MLflow 3 logged model served by id: MLflow judges a logged model by its
+ * experiment's permission, so the caller needs READ on that experiment. Logged models have no
+ * PUBLIC mark; a missing one is a 404 (requireLoggedModels), after the credentials are checked.
+ */
+export async function authorizeLoggedModelRequest(
+  db: Database,
+  request: { config: AuthConfig; modelId: string; authorization: string | null | undefined; now?: number },
+): Promise<{ allowedBy: "auth-off" | "permission"; principal?: Principal }> {
+  const { config } = request;
+  if (!config.enabled) return { allowedBy: "auth-off" };
+  const principal = await authenticate(db, config, request.authorization, request.now ?? Date.now());
+  await requireLoggedModels(
+    db,
+    { principal, defaultPermission: config.defaultPermission },
+    [request.modelId],
+    "read",
+  );
   return { allowedBy: "permission", principal };
 }

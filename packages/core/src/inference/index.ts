@@ -4,4 +4,5 @@ export * from "./mlmodel";
 export * from "./model-ref";
 export * from "./resolve";
 export * from "./scoring";
+export * from "./served-model";
 export * from "./signature";

@@ -48,7 +48,7 @@ async function aliasTarget(db: Database, name: string, alias: string, now: numbe
 /** The registry row a reference names, and where its files are. */
 export async function resolveModelVersion(
   db: Database,
-  ref: ModelRef,
+  ref: Exclude<ModelRef, { modelId: string }>,
   now = Date.now(),
 ): Promise<ResolvedVersion> {
   validateModelName(ref.name);

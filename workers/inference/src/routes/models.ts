@@ -10,18 +10,19 @@ export const modelRoutes = [
   /** What a version is and how to call it; reading it never loads the model. */
   route("GET", "/models/{ref}/metadata", async (request, { env, ref }) => {
     const served = await servedVersion(env, refFromPath(ref), request.headers.get("Authorization"));
-    const { row, spec } = served;
+    const { identity, spec } = served;
     const flavor = spec.flavor;
     return json({
-      name: row.name,
-      version: String(row.version),
+      name: identity.name,
+      version: identity.version,
+      model_id: identity.modelId,
       flavor: flavor.kind,
       flavors: spec.flavors,
       task: flavor.kind === "transformers_js" ? flavor.task : null,
       dtype: flavor.kind === "transformers_js" ? flavor.dtype : null,
       signature: spec.signature ?? null,
-      source: row.source,
-      run_id: row.runId,
+      source: identity.source,
+      run_id: identity.runId,
       mlflow_version: spec.mlflowVersion ?? null,
       alias_ttl_seconds: ALIAS_TTL_MS / 1000,
     });

@@ -211,7 +211,7 @@ async function handle(
 ): Promise<Response> {
   const served = await servedVersion(env, ref, request.headers.get("Authorization"));
   const model = await loadedModel(env, served);
-  const name = typeof body.model === "string" ? body.model : `${served.row.name}/${served.row.version}`;
+  const name = typeof body.model === "string" ? body.model : served.identity.id;
   if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
   return complete(served, model, body, kind === "chat", name);
 }
@@ -223,7 +223,7 @@ export function unifiedLlm(
   model: LoadedModel,
   body: Body,
 ): Promise<Response> {
-  const name = `${served.row.name}/${served.row.version}`;
+  const name = served.identity.id;
   if ("messages" in body) return complete(served, model, { ...body, stream: false }, true, name);
   if ("prompt" in body) return complete(served, model, { ...body, stream: false }, false, name);
   return embeddings(served, model, body, name, maxBatchOf(env));

@@ -55,16 +55,6 @@ const run = (need: Need, id: Picker<string | readonly string[]> = runId): Access
 });
 const model = (need: Need, name: Picker<string> = field("name")): Access => ({ kind: "model", need, name });
 const artifact = (need: Need, path: Picker<string> = tailPath): Access => ({ kind: "artifact", need, path });
-const loggedModel = (need: Need, id: Picker<string> = field("model_id")): Access => ({
-  kind: "loggedModel",
-  need,
-  id,
-});
-/** The raw download route's model id, from its path as the router decodes it. */
-const pathModelId: Picker<string> = ({ url }) => {
-  const segment = /\/logged-models\/([^/]+)\//.exec(url.pathname)?.[1];
-  return segment === undefined ? undefined : decodeURIComponent(segment);
-};
 /** Traces named by id answer with their experiments' permission; batch reads skip unknown ids. */
 const traces = (need: Need, ids: Picker<string | readonly string[]> = field("trace_id")): Access => ({
   kind: "traces",
@@ -95,6 +85,16 @@ const searchLocations: Picker<readonly string[]> = ({ message }) =>
         (location) => location.mlflow_experiment?.experiment_id ?? "",
       )
     : undefined;
+const loggedModel = (need: Need, id: Picker<string> = field("model_id")): Access => ({
+  kind: "loggedModel",
+  need,
+  id,
+});
+/** The raw download route's model id, from its path as the router decodes it. */
+const pathModelId: Picker<string> = ({ url }) => {
+  const segment = /\/logged-models\/([^/]+)\//.exec(url.pathname)?.[1];
+  return segment === undefined ? undefined : decodeURIComponent(segment);
+};
 
 export const POLICY: Readonly<Record<string, Access>> = {
   // Experiments. Anyone signed in may create one (and gets MANAGE on it, below).
@@ -173,18 +173,6 @@ export const POLICY: Readonly<Record<string, Access>> = {
   "GET /mlflow/model-versions/get-download-uri": model("read"),
   "POST /mlflow/model-versions/set-tag": model("update"),
   "DELETE /mlflow/model-versions/delete-tag": model("delete"),
-  // MLflow 3's logged models, by their experiment's permission (as its auth plugin checks them).
-  "POST /mlflow/logged-models": experiment("update"),
-  "GET /mlflow/logged-models/{model_id}": loggedModel("read"),
-  "PATCH /mlflow/logged-models/{model_id}": loggedModel("update"),
-  "DELETE /mlflow/logged-models/{model_id}": loggedModel("delete"),
-  "POST /mlflow/logged-models/search": experiment("read", fieldList("experiment_ids")),
-  "PATCH /mlflow/logged-models/{model_id}/tags": loggedModel("update"),
-  "DELETE /mlflow/logged-models/{model_id}/tags/{tag_key}": loggedModel("delete"),
-  "POST /mlflow/logged-models/{model_id}/params": loggedModel("update"),
-  "GET /mlflow/logged-models/{model_id}/artifacts/directories": loggedModel("read"),
-  "GET /mlflow/logged-models/{model_id}/artifacts/files": loggedModel("read", pathModelId),
-  "POST /mlflow/runs/outputs": run("update"),
   // MLflow 3's traces, by their experiment's permission. MLflow 3.11's auth plugin checks only
   // OTLP ingestion (EDIT) and trace artifacts (READ); the rest follow its run rules: READ to read
   // and search, EDIT to start, log spans, tag, assess or link, MANAGE to delete (as DeleteRun).
@@ -208,6 +196,18 @@ export const POLICY: Readonly<Record<string, Access>> = {
   "PATCH /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
   "DELETE /mlflow/traces/{trace_id}/assessments/{assessment_id}": traces("update"),
   "POST /v1/traces": experiment("update", otlpExperiment),
+  // MLflow 3's logged models, by their experiment's permission (as its auth plugin checks them).
+  "POST /mlflow/logged-models": experiment("update"),
+  "GET /mlflow/logged-models/{model_id}": loggedModel("read"),
+  "PATCH /mlflow/logged-models/{model_id}": loggedModel("update"),
+  "DELETE /mlflow/logged-models/{model_id}": loggedModel("delete"),
+  "POST /mlflow/logged-models/search": experiment("read", fieldList("experiment_ids")),
+  "PATCH /mlflow/logged-models/{model_id}/tags": loggedModel("update"),
+  "DELETE /mlflow/logged-models/{model_id}/tags/{tag_key}": loggedModel("delete"),
+  "POST /mlflow/logged-models/{model_id}/params": loggedModel("update"),
+  "GET /mlflow/logged-models/{model_id}/artifacts/directories": loggedModel("read"),
+  "GET /mlflow/logged-models/{model_id}/artifacts/files": loggedModel("read", pathModelId),
+  "POST /mlflow/runs/outputs": run("update"),
 };
 
 type After = (

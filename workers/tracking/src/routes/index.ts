@@ -6,8 +6,8 @@ import { metricRoutes } from "./metrics";
 import { registryRoutes } from "./registry";
 import type { Route } from "./route";
 import { runRoutes } from "./runs";
-
 import { otlpRoutes, traceRoutesV2, traceRoutesV3 } from "./traces";
+
 /** Every MLflow REST endpoint this worker serves: one row each. */
 export const apiRoutes: Route[] = [
   ...experimentRoutes,
@@ -17,9 +17,9 @@ export const apiRoutes: Route[] = [
   ...registryRoutes,
   ...loggedModelRoutes,
   ...authRoutes,
+  ...traceRoutesV2,
 ];
 
-  ...traceRoutesV2,
 /** MLflow serves each endpoint under both prefixes (the UI uses /ajax-api). */
 export const API_PREFIXES = ["/api/2.0", "/ajax-api/2.0"] as const;
 

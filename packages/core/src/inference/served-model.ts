@@ -1,0 +1,87 @@
+import { loggedModels, MlflowError } from "@edgeflow/schema";
+import { and, eq, ne } from "drizzle-orm";
+import { proxiedArtifactPath } from "../artifacts/paths";
+import type { Database } from "../db";
+import { loggedModelNotFound } from "../logged-models/reader";
+import type { ModelRef } from "./model-ref";
+import { ALIAS_TTL_MS, resolveModelVersion } from "./resolve";
+
+/** What the inference worker serves, however the URL named it: a model version or a logged model. */
+export interface ServedIdentity {
+  /** How responses name it: "<name>/<version>", or the logged model's id. */
+  id: string;
+  /** The registered model's name, or the logged model's name. */
+  name: string;
+  /** The version number as text; null for a logged model. */
+  version: string | null;
+  /** The MLflow 3 logged model behind it, when there is one. */
+  modelId: string | null;
+  source: string;
+  runId: string | null;
+  /** Where its files are (an mlflow-artifacts: URI) and that place in the bucket. */
+  storageLocation: string;
+  bucketPath: string;
+}
+
+const loggedModelCache = new Map<string, { identity: ServedIdentity; expires: number }>();
+const LOGGED_MODEL_CACHE_SIZE = 1_000;
+
+/**
+ * A logged model is servable once finalized READY (before that its files may be half uploaded);
+ * a deleted one is not found. Found rows are reused for ALIAS_TTL_MS, as version rows are.
+ */
+async function resolveLoggedModel(db: Database, modelId: string, now: number): Promise<ServedIdentity> {
+  const cached = loggedModelCache.get(modelId);
+  if (cached && cached.expires > now) return cached.identity;
+  const row = await db
+    .select()
+    .from(loggedModels)
+    .where(and(eq(loggedModels.modelId, modelId), ne(loggedModels.lifecycleStage, "deleted")))
+    .get();
+  if (!row) throw loggedModelNotFound(modelId);
+  if (row.status !== "LOGGED_MODEL_READY") {
+    throw MlflowError.invalidParameter(
+      `Logged model '${modelId}' is ${row.status}, not LOGGED_MODEL_READY: finalize it before serving it.`,
+    );
+  }
+  const identity: ServedIdentity = {
+    id: modelId,
+    name: row.name,
+    version: null,
+    modelId,
+    source: `models:/${modelId}`,
+    runId: row.sourceRunId || null,
+    storageLocation: row.artifactLocation,
+    bucketPath: proxiedArtifactPath(row.artifactLocation),
+  };
+  if (loggedModelCache.size >= LOGGED_MODEL_CACHE_SIZE) {
+    loggedModelCache.delete(loggedModelCache.keys().next().value as string);
+  }
+  loggedModelCache.set(modelId, { identity, expires: now + ALIAS_TTL_MS });
+  return identity;
+}
+
+/** The model a reference names and where its files are. */
+export async function resolveServedModel(
+  db: Database,
+  ref: ModelRef,
+  now = Date.now(),
+): Promise<ServedIdentity> {
+  if ("modelId" in ref) return resolveLoggedModel(db, ref.modelId, now);
+  const { row, bucketPath } = await resolveModelVersion(db, ref, now);
+  return {
+    id: `${row.name}/${row.version}`,
+    name: row.name,
+    version: String(row.version),
+    modelId: row.modelId || null,
+    source: row.source,
+    runId: row.runId || null,
+    storageLocation: row.storageLocation,
+    bucketPath,
+  };
+}
+
+/** Forgets cached logged-model rows (tests). */
+export function clearLoggedModelCache(): void {
+  loggedModelCache.clear();
+}
