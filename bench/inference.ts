@@ -6,24 +6,30 @@
  * process RSS and the worker isolate's own memory (through workerd's inspector), with the ratio
  * Edgeflow/native. BENCH_QUICK=1 for a smoke run, BENCH_PROFILE=1 for CPU profiles (bench/README.md).
  *
- * `tsx bench/inference.ts --native <fixture>` is the native child (see bench/inference/native.ts).
+ * `tsx bench/inference.ts --native <fixture>` is the native child (see bench/inference/native.ts),
+ * `--native-serve <fixture>` the served one (bench/inference/native-served.ts).
  */
 
 import { type EdgeflowStack, startEdgeflow } from "./inference/edgeflow";
 import { repoRoot } from "./inference/fixtures";
 import { runNative, runNativeChild } from "./inference/native";
+import { runNativeServed, serveNativeChild } from "./inference/native-served";
 import { type Measured, renderReport } from "./inference/report";
 import { benchModels, settings } from "./inference/workload";
 import { machineFacts } from "./lib/machine";
 
-const nativeIndex = process.argv.indexOf("--native");
-if (nativeIndex >= 0) {
-  const fixture = process.argv[nativeIndex + 1];
+const childMode = ["--native", "--native-serve"].find((mode) => process.argv.includes(mode));
+if (childMode) {
+  const fixture = process.argv[process.argv.indexOf(childMode) + 1];
   const model = benchModels().find((m) => m.fixture === fixture);
   if (!model) throw new Error(`unknown model ${fixture}`);
-  const result = await runNativeChild(model, settings(), process.argv.includes("--cold-only"));
-  process.stdout.write(`\n${JSON.stringify(result)}\n`);
-  process.exit(0);
+  if (childMode === "--native-serve") {
+    await serveNativeChild(model);
+  } else {
+    const result = await runNativeChild(model, settings(), process.argv.includes("--cold-only"));
+    process.stdout.write(`\n${JSON.stringify(result)}\n`);
+    process.exit(0);
+  }
 }
 
 const s = settings();
@@ -49,10 +55,12 @@ try {
     log(`${model.fixture}: native baseline (child process)…`);
     const native = await runNative(model, false);
     nativeColdMs.push(native.coldMs);
+    log(`${model.fixture}: native baseline served over HTTP (child process)…`);
+    const nativeServed = await runNativeServed(model, s);
     log(`${model.fixture}: Edgeflow (fresh Miniflare instance)…`);
     const edge = await stack.run(model, s, false);
     edgeColdMs.push(edge.coldMs);
-    results.push({ model, edge, native, edgeColdMs, nativeColdMs });
+    results.push({ model, edge, native, nativeServed, edgeColdMs, nativeColdMs });
   }
 } finally {
   await stack?.stop();

@@ -19,8 +19,15 @@ import { processFigures } from "../lib/processes";
 import { sampleLatency, summarize } from "../lib/stats";
 import { FIXTURES, uploadFixtures } from "./fixtures";
 import { Inspector, WORKER_TARGET } from "./inspector";
-import { profileRequests, readIsolateMemory, sampleIsolateMemory } from "./isolate";
-import { type BenchModel, measureWarm, NO_WARM, type Settings, type SideResult } from "./workload";
+import { IsolateMemoryProbe, profileRequests, readIsolateMemory } from "./isolate";
+import {
+  type BenchModel,
+  httpPredictor,
+  measureWarm,
+  NO_WARM,
+  type Settings,
+  type SideResult,
+} from "./workload";
 
 const INFERENCE_CONFIG = "workers/inference/wrangler.toml";
 const ALIAS = "bench";
@@ -145,30 +152,24 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
         const cpuSeconds = () => figures().reduce((sum, f) => sum + (f?.cpuSeconds ?? 0), 0);
         inspector = await Inspector.connect(inspectorPort);
         const idleIsolate = await readIsolateMemory(inspector);
-        const sampler = sampleIsolateMemory(inspector);
+        const probe = new IsolateMemoryProbe(inspector);
         // Keep-alive: sequential requests reuse one connection, as a client of a serving endpoint does.
         client = new HttpClient(url);
         const http = client;
         const path = `/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
-        const predict = async (index: number): Promise<unknown> => {
-          const text = model.inputs[index % model.inputs.length] as string;
-          const body = JSON.stringify(
-            model.params ? { inputs: [text], params: model.params } : { inputs: [text] },
-          );
-          const { predictions } = await http.json<{ predictions: unknown[] }>("POST", path, body);
-          return predictions[0];
-        };
-        const outputs: unknown[] = [await predict(0)];
+        const predict = httpPredictor(http, path, model);
+        // Polled while the model loads (the bytes and the session being built peak here).
+        const outputs: unknown[] = [await probe.during(() => predict(0))];
         const tFirst = performance.now();
         for (let i = 1; i < model.inputs.length; i++) outputs.push(await predict(i));
         const loadedIsolate = await readIsolateMemory(inspector);
-        const warm = coldOnly ? NO_WARM : await measureWarm(s, predict, cpuSeconds);
+        const warm = coldOnly ? NO_WARM : await measureWarm(s, predict, cpuSeconds, probe);
         if (s.profile !== "off" && !coldOnly) {
           const targets = s.profile === "all" ? await Inspector.targets(inspectorPort) : [WORKER_TARGET];
           await profileRequests(inspectorPort, targets, inspector, model.fixture, s.measured, predict);
         }
         const ping = coldOnly ? [] : await sampleLatency(s.warmup, s.measured, () => http.ok("GET", "/ping"));
-        const peakIsolate = await sampler.stop();
+        const peakIsolate = await probe.peakMemory();
         const peakRssMiB = figures().reduce((sum, f) => sum + (f?.peakRssMiB ?? 0), 0);
         return {
           coldMs: tFirst - t0,

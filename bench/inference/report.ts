@@ -11,7 +11,10 @@ import { type BenchModel, EARLY_REQUESTS, type Settings, type SideResult } from 
 export interface Measured {
   model: BenchModel;
   edge: SideResult;
+  /** Native, called in-process (no HTTP). */
   native: SideResult;
+  /** Native behind a node:http scoring server, called over loopback like Edgeflow. */
+  nativeServed: SideResult;
   edgeColdMs: number[];
   nativeColdMs: number[];
 }
@@ -39,43 +42,69 @@ function agreement(model: BenchModel, edge: SideResult, native: SideResult): str
   return `${verdicts.filter(Boolean).length}/${verdicts.length} inputs give the same output`;
 }
 
-/** Rows of figures both sides have: [metric, Edgeflow, native, digits]. */
-function comparedRows(m: Measured, s: Settings): [string, number, number, number][] {
-  const { edge, native } = m;
+/** Rows of figures the sides have: [metric, Edgeflow, native in-process, native over HTTP, digits]. */
+function comparedRows(m: Measured, s: Settings): [string, number, number, number, number][] {
+  const { edge, native, nativeServed: served } = m;
   const cpuMsPerRequest = (r: SideResult) => (1000 * r.throughputCores) / r.throughputRps;
   return [
-    ["warm p50 (ms)", edge.warm.p50, native.warm.p50, 2],
-    ["warm p95 (ms)", edge.warm.p95, native.warm.p95, 2],
+    ["warm p50 (ms)", edge.warm.p50, native.warm.p50, served.warm.p50, 2],
+    ["warm p95 (ms)", edge.warm.p95, native.warm.p95, served.warm.p95, 2],
     [
       `early p50: the ${EARLY_REQUESTS} requests after the cold one (ms)`,
       edge.earlyWarm.p50,
       native.earlyWarm.p50,
+      served.earlyWarm.p50,
       2,
     ],
-    [`throughput, ${s.concurrency} clients (req/s)`, edge.throughputRps, native.throughputRps, 1],
-    ["CPU cores busy during throughput", edge.throughputCores, native.throughputCores, 2],
-    ["CPU time per request during throughput (ms)", cpuMsPerRequest(edge), cpuMsPerRequest(native), 2],
     [
-      `cold start to first prediction, median of ${s.coldRuns} (ms)`,
+      "loopback HTTP floor: GET /ping p50, same connection (ms; inside warm p50)",
+      edge.pingP50Ms ?? Number.NaN,
+      Number.NaN,
+      served.pingP50Ms ?? Number.NaN,
+      2,
+    ],
+    [
+      `throughput, ${s.concurrency} clients (req/s)`,
+      edge.throughputRps,
+      native.throughputRps,
+      served.throughputRps,
+      1,
+    ],
+    [
+      "CPU cores busy during throughput",
+      edge.throughputCores,
+      native.throughputCores,
+      served.throughputCores,
+      2,
+    ],
+    [
+      "CPU time per request during throughput (ms)",
+      cpuMsPerRequest(edge),
+      cpuMsPerRequest(native),
+      cpuMsPerRequest(served),
+      2,
+    ],
+    [
+      `cold start to first prediction, median of ${s.coldRuns} (ms; served: 1)`,
       median(m.edgeColdMs),
       median(m.nativeColdMs),
+      served.coldMs,
       0,
     ],
-    ["RSS before the model is loaded, whole process (MiB)", edge.idleRssMiB, native.idleRssMiB, 1],
-    ["peak RSS (VmHWM), whole process (MiB)", edge.peakRssMiB, native.peakRssMiB, 1],
+    [
+      "RSS before the model is loaded, whole process (MiB)",
+      edge.idleRssMiB,
+      native.idleRssMiB,
+      served.idleRssMiB,
+      1,
+    ],
+    ["peak RSS (VmHWM), whole process (MiB)", edge.peakRssMiB, native.peakRssMiB, served.peakRssMiB, 1],
   ];
 }
 
-/** Rows only Edgeflow has: the HTTP floor and the isolate's own memory; the last column is a note. */
+/** Rows only Edgeflow has: the isolate's own memory; the last column is a note. */
 function edgeOnlyRows(edge: SideResult): [string, number, number, string][] {
-  const rows: [string, number, number, string][] = [
-    [
-      "loopback HTTP floor: GET /ping p50, same connection (ms)",
-      edge.pingP50Ms ?? Number.NaN,
-      2,
-      "in warm p50",
-    ],
-  ];
+  const rows: [string, number, number, string][] = [];
   const isolate = edge.isolate;
   if (!isolate) return rows;
   const memory = (when: string, x: IsolateMemory): [string, number, number, string][] => [
@@ -122,25 +151,30 @@ export function renderReport(input: {
       `${s.concurrency} concurrent clients for ${s.throughputSeconds} s. Run took ${fmt(totalSeconds, 0)} s.`,
   );
   lines.push("");
-  lines.push("| model | metric | Edgeflow | native | Edgeflow/native |");
-  lines.push("|---|---|---:|---:|---:|");
+  lines.push(
+    "| model | metric | Edgeflow | native in-process | native over HTTP | Edgeflow / in-process | Edgeflow / over HTTP |",
+  );
+  lines.push("|---|---|---:|---:|---:|---:|---:|");
   for (const m of results) {
-    for (const [metric, a, b, digits] of comparedRows(m, s)) {
-      lines.push(`| ${m.model.label} | ${metric} | ${fmt(a, digits)} | ${fmt(b, digits)} | ${ratio(a, b)} |`);
+    for (const [metric, a, b, c, digits] of comparedRows(m, s)) {
+      lines.push(
+        `| ${m.model.label} | ${metric} | ${fmt(a, digits)} | ${fmt(b, digits)} | ${fmt(c, digits)} | ${ratio(a, b)} | ${ratio(a, c)} |`,
+      );
     }
     for (const [metric, a, digits, note] of edgeOnlyRows(m.edge)) {
-      lines.push(`| ${m.model.label} | ${metric} | ${fmt(a, digits)} | — | ${note} |`);
+      lines.push(`| ${m.model.label} | ${metric} | ${fmt(a, digits)} | — | — | ${note} | |`);
     }
   }
   lines.push("");
-  for (const { model, edge, native, edgeColdMs, nativeColdMs } of results) {
+  for (const { model, edge, native, nativeServed, edgeColdMs, nativeColdMs } of results) {
     const parts = (r: SideResult) =>
       Object.entries(r.coldParts)
         .map(([k, v]) => `${k} ${fmt(v, 0)} ms`)
         .join(", ");
     lines.push(
-      `- ${model.fixture}: ${agreement(model, edge, native)}; cold start parts: Edgeflow ${parts(edge)}; ` +
-        `native ${parts(native)}; all cold starts (ms): Edgeflow ${edgeColdMs.map((x) => fmt(x, 0)).join(", ")}, ` +
+      `- ${model.fixture}: Edgeflow vs native: ${agreement(model, edge, native)}, native over HTTP vs in-process: ` +
+        `${agreement(model, nativeServed, native)}; cold start parts: Edgeflow ${parts(edge)}; ` +
+        `native ${parts(native)}; native over HTTP ${parts(nativeServed)}; all cold starts (ms): Edgeflow ${edgeColdMs.map((x) => fmt(x, 0)).join(", ")}, ` +
         `native ${nativeColdMs.map((x) => fmt(x, 0)).join(", ")}.`,
     );
   }
@@ -154,6 +188,10 @@ export function renderReport(input: {
       "through Miniflare's entry worker into the worker and back), shown beside it. " +
       "Native = onnxruntime-node (CPU EP, intra/inter-op threads 1, UV_THREADPOOL_SIZE=1) through " +
       "transformers.js' Node pipeline, called in-process (no HTTP) in a child node process of its own. " +
+      "Native over HTTP = the same pipeline in a one-thread child behind a minimal node:http scoring server " +
+      "(POST /invocations, same JSON, keep-alive), called by the same client as Edgeflow: what serving over HTTP " +
+      "costs at all; its cold start is import + load + listen plus the first request (node/tsx start excluded), " +
+      "its CPU figures are the server process alone. " +
       "Cold start: Edgeflow from `new Miniflare()` (bundle prebuilt) to the first successful response; native from " +
       "`import('@huggingface/transformers')` to the first prediction (node/tsx start excluded). " +
       "CPU cores busy = the serving process's CPU time ÷ wall time during the throughput phase; CPU time per " +
@@ -166,8 +204,9 @@ export function renderReport(input: {
       "JS heap used and total (reserved), ArrayBuffer backing stores outside the heap (backingStorageSize: model " +
       "bytes in flight, tensors), and WebAssembly.Memory (onnxruntime's linear memory, which grows and never " +
       "shrinks; found with Runtime.queryObjects, since getHeapUsage does not count it). Heap total + ArrayBuffers + " +
-      `WASM is what counts against a Worker's ${ISOLATE_LIMIT_MIB} MB. Peak = the largest heap figures polled every ` +
-      "50 ms from before the first request to the end of the run, plus the WASM memory at the end (its peak); a " +
+      `WASM is what counts against a Worker's ${ISOLATE_LIMIT_MIB} MB. Peak = the largest heap figures read ` +
+      "after loading and between the measured phases, and polled every 200 ms during throughput (never during a " +
+      "latency phase: each reading runs on the isolate's thread), plus the WASM memory at the end (its peak); a " +
       "spike inside one synchronous call (e.g. while the session is built) is only seen as what remains held after it.",
   );
   return lines.join("\n");

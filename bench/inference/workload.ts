@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { HttpClient } from "../lib/http";
 import { type Summary, sampleLatency, summarize } from "../lib/stats";
 import { FIXTURES, sharedRoot } from "./fixtures";
 import type { IsolateMemory } from "./isolate";
@@ -48,6 +49,19 @@ export function benchModels(): BenchModel[] {
       params: storiesParams(),
     },
   ];
+}
+
+/**
+ * `predict(index)` over HTTP: POSTs the index's input as MLflow's `{"inputs": [text], "params"?}`
+ * to `path` and returns the one prediction (Edgeflow and the served native baseline alike).
+ */
+export function httpPredictor(http: HttpClient, path: string, model: BenchModel) {
+  return async (index: number): Promise<unknown> => {
+    const text = model.inputs[index % model.inputs.length] as string;
+    const body = JSON.stringify(model.params ? { inputs: [text], params: model.params } : { inputs: [text] });
+    const { predictions } = await http.json<{ predictions: unknown[] }>("POST", path, body);
+    return predictions[0];
+  };
 }
 
 export interface Settings {
@@ -108,7 +122,7 @@ export interface SideResult {
   peakRssMiB: number;
   /** Edgeflow only: the isolate's memory before any request, after loading the model, and at peak. */
   isolate?: { idle: IsolateMemory; loaded: IsolateMemory; peak: IsolateMemory };
-  /** Edgeflow only: p50 of GET /ping on the same worker, the loopback HTTP floor (ms). */
+  /** Over HTTP only: p50 of GET /ping on the same server and connection, the loopback HTTP floor (ms). */
   pingP50Ms?: number;
   /** Output per input (the first `inputs.length` predictions), to check both sides agree. */
   outputs: unknown[];
@@ -117,11 +131,20 @@ export interface SideResult {
 /** Requests right after the cold one whose latency is reported on its own (part of the warm-up). */
 export const EARLY_REQUESTS = 20;
 
+/** Memory readings between phases (a reading during a latency phase would be inside its figures). */
+export interface PhaseProbe {
+  checkpoint(): Promise<void>;
+  during<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const NO_PROBE: PhaseProbe = { checkpoint: async () => {}, during: (work) => work() };
+
 /** Warm latency (sequential) then throughput (`concurrency` clients for `throughputSeconds`). */
 export async function measureWarm(
   s: Settings,
   predict: (index: number) => Promise<unknown>,
   cpuSeconds: () => number,
+  probe: PhaseProbe = NO_PROBE,
 ): Promise<{
   warm: Summary;
   earlyWarm: Summary;
@@ -132,7 +155,11 @@ export async function measureWarm(
   let i = 0;
   const early = Math.min(EARLY_REQUESTS, s.warmup);
   const earlySamples = await sampleLatency(0, early, () => predict(i++));
-  const samples = await sampleLatency(s.warmup - early, s.measured, () => predict(i++));
+  await probe.checkpoint();
+  await sampleLatency(s.warmup - early, 0, () => predict(i++));
+  await probe.checkpoint();
+  const samples = await sampleLatency(0, s.measured, () => predict(i++));
+  await probe.checkpoint();
   const deadline = performance.now() + s.throughputSeconds * 1000;
   const start = performance.now();
   const cpuStart = cpuSeconds();
@@ -143,7 +170,7 @@ export async function measureWarm(
       done += 1;
     }
   };
-  await Promise.all(Array.from({ length: s.concurrency }, client));
+  await probe.during(() => Promise.all(Array.from({ length: s.concurrency }, client)));
   const seconds = (performance.now() - start) / 1000;
   return {
     warm: summarize(samples),

@@ -19,6 +19,25 @@ describe("transformers_js text-classification (sst2-bert-mini, q8)", () => {
     expect(predictions[1]?.score).toBeCloseTo(0.9586, 2);
   });
 
+  it("scores a padded batch as it scores each input alone", async () => {
+    const path = `${modelPath(sst2, 1)}/invocations`;
+    const texts = ["I love this", "The plot makes no sense and the acting is wooden.", "Boring."];
+    const batch = await invoke(path, { inputs: texts });
+    expect(batch.status).toBe(200);
+    const alone = [];
+    for (const text of texts) {
+      const response = await invoke(path, { inputs: [text] });
+      alone.push((response.body.predictions as unknown[])[0]);
+    }
+    const predictions = batch.body.predictions as { label: string; score: number }[];
+    expect(predictions.map((p) => p.label)).toEqual(alone.map((p) => (p as { label: string }).label));
+    for (const [i, p] of predictions.entries()) {
+      // Padding moves q8 scores in the fifth digit (the pipeline's as well); labels never.
+      expect(p.score).toBeCloseTo((alone[i] as { score: number }).score, 3);
+      expect(p.score).toBe(Math.fround(p.score));
+    }
+  });
+
   it("reads dataframe_split, dataframe_records, instances and CSV alike", async () => {
     const path = `${modelPath(sst2, 1)}/invocations`;
     const bodies: [unknown, string?][] = [

@@ -7,6 +7,7 @@ import {
 } from "../runtime/transformers";
 import { checkBatch, inputRecords, inputTexts } from "./inputs";
 import type { GenerateOptions, Generation, LoadedModel } from "./model";
+import { classifyTexts } from "./text-classification";
 
 // biome-ignore lint/suspicious/noExplicitAny: transformers.js pipelines are typed per task; this module dispatches on the task at run time.
 type Pipe = any;
@@ -14,14 +15,12 @@ type Row = Record<string, unknown>;
 
 /**
  * The tasks served, one row each: how MLflow's transformers pyfunc shapes inputs and outputs for
- * it (mlflow/transformers/__init__.py, 2.12.2), on top of the transformers.js pipeline.
+ * it (mlflow/transformers/__init__.py, 2.12.2), on top of the transformers.js pipeline (or, where its
+ * wrapper costs more than the model, the pipeline's own tokenizer and model: text-classification).
  */
 const TASKS: Readonly<Record<string, (pipe: Pipe, rows: Row[], params: Row) => Promise<unknown[]>>> =
   Object.freeze({
-    "text-classification": async (pipe, rows) => {
-      const out = (await pipe(inputTexts(rows))) as { label: string; score: number }[];
-      return out.map(({ label, score }) => ({ label, score }));
-    },
+    "text-classification": (pipe, rows) => classifyTexts(pipe, inputTexts(rows)),
     "token-classification": async (pipe, rows) => {
       const out = (await pipe(inputTexts(rows))) as unknown[];
       const perText = (Array.isArray(out[0]) || out.length === 0 ? out : [out]) as {
