@@ -11,15 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { freePort } from "../infra/local/ports";
 import { startLocalStack } from "../infra/local/stack";
 import { uiDist } from "../infra/local/ui-build";
-import { Api, CHROMIUM, CHROMIUM_ARGS } from "../test/ui/harness";
+import { pointsPerRun } from "../packages/ui/src/charts/point-budget";
+import { Api, CHROMIUM, CHROMIUM_ARGS, stackPorts } from "../test/ui/harness";
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const POINTS = Number(process.env.BENCH_UI_POINTS ?? 1_000_000);
-/** The UI's rule (components/metric-chart.tsx): about 20,000 points per chart, 1,000 per run at most. */
-const pointsPerRun = (runs: number) => Math.min(1000, Math.max(100, Math.floor(20_000 / runs)));
+
 const log = (line: string) => console.error(`[bench:ui] ${line}`);
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
@@ -48,7 +47,7 @@ function initialJs(): { gzip: number; lazy: number } {
 }
 
 const stateDir = mkdtempSync(join(tmpdir(), "edgeflow-bench-ui-"));
-const stack = await startLocalStack({ stateDir, port: await freePort(), inferencePort: await freePort() });
+const stack = await startLocalStack({ stateDir, ...(await stackPorts()) });
 const url = stack.tracking.url;
 const api = new Api(url);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

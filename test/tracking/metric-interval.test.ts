@@ -56,6 +56,8 @@ describe("metrics/get-history-bulk-interval", () => {
       [7, 100, 900],
       [2500, undefined, undefined],
       [3, 4001, 4001],
+      // One run spans the whole range but with gaps: the other runs' steps count too.
+      [12, 7, 4001],
     ] as const) {
       const query: Record<string, string | number | string[]> = {
         run_ids: ids,

@@ -35,14 +35,19 @@ export interface World {
   close(): Promise<void>;
 }
 
+/**
+ * Free loopback ports, or EDGEFLOW_UI_PORT and the one after it when set (a shared machine where
+ * each user keeps to a port range).
+ */
+export async function stackPorts(): Promise<{ port: number; inferencePort: number }> {
+  const base = Number(process.env.EDGEFLOW_UI_PORT || 0);
+  if (base > 0) return { port: base, inferencePort: base + 1 };
+  return { port: await freePort(), inferencePort: await freePort() };
+}
+
 export async function openWorld(environment: NodeJS.ProcessEnv = {}): Promise<World> {
   const stateDir = mkdtempSync(join(tmpdir(), "edgeflow-ui-"));
-  const stack = await startLocalStack({
-    stateDir,
-    port: await freePort(),
-    inferencePort: await freePort(),
-    environment,
-  });
+  const stack = await startLocalStack({ stateDir, ...(await stackPorts()), environment });
   // Playwright gives the browser a new empty profile of its own (it refuses --user-data-dir).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

@@ -1,7 +1,11 @@
 /** Display formatting shared by the pages. */
+
+// One formatter for the page's life: toLocaleString builds a new one per call (slow in a table).
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+
 export function formatTime(ms: number | undefined): string {
   if (!ms) return "";
-  return new Date(ms).toLocaleString();
+  return timeFormat.format(ms);
 }
 
 export function formatDuration(ms: number | undefined): string {

@@ -1,5 +1,5 @@
-import { type MetricBandWire, type MetricWithRunIdWire, metrics } from "@edgeflow/schema";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { MetricBandWire, MetricWithRunIdWire } from "@edgeflow/schema";
+import { sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { limits } from "../limits";
 import { decodeMetricValue } from "./metric-values";
@@ -34,23 +34,62 @@ export interface SampleRequest {
   minMax: boolean;
 }
 
+interface RunSpan {
+  runId: string;
+  lo: number;
+  hi: number;
+}
+
 /** Each run's first and last step: two index seeks per run. */
-async function runEdges(ctx: TrackingContext, ids: string, key: string): Promise<number[]> {
-  const rows = await ctx.db.all<{ lo: number | null; hi: number | null }>(sql`
-    select (select min(step) from metrics where run_uuid = r.value and key = ${key}) as lo,
+async function runSpans(ctx: TrackingContext, ids: string, key: string): Promise<RunSpan[]> {
+  const rows = await ctx.db.all<{ runId: string; lo: number | null; hi: number | null }>(sql`
+    select r.value as runId,
+           (select min(step) from metrics where run_uuid = r.value and key = ${key}) as lo,
            (select max(step) from metrics where run_uuid = r.value and key = ${key}) as hi
     from json_each(${ids}) as r`);
-  return rows.flatMap((row) => (row.lo === null || row.hi === null ? [] : [row.lo, row.hi]));
+  return rows.flatMap((row) =>
+    row.lo === null || row.hi === null ? [] : [{ runId: row.runId, lo: row.lo, hi: row.hi }],
+  );
+}
+
+/**
+ * The distinct steps in [lo, hi] across the runs. When one run alone logged every step of the
+ * range (the usual `step += 1` history), that is the whole range, known from that run's index
+ * range only; otherwise every run's range is read.
+ */
+async function distinctSteps(
+  ctx: TrackingContext,
+  ids: string,
+  key: string,
+  spans: RunSpan[],
+  lo: number,
+  hi: number,
+) {
+  const covering = spans.find((span) => span.lo <= lo && span.hi >= hi);
+  if (covering) {
+    const [row] = await ctx.db.all<{ n: number }>(sql`
+      select count(distinct step) as n from metrics
+      where run_uuid = ${covering.runId} and key = ${key} and step between ${lo} and ${hi}`);
+    if (row?.n === hi - lo + 1) return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  }
+  const rows = await ctx.db.all<{ step: number }>(sql`
+    select distinct step from metrics
+    where run_uuid in (select value from json_each(${ids})) and key = ${key}
+      and step between ${lo} and ${hi}
+    order by step`);
+  return rows.map((row) => row.step);
 }
 
 /** MLflow's index sampling over the distinct steps in [lo, hi] (a span of at most EXACT_SPAN). */
-async function exactSample(ctx: TrackingContext, ids: string, req: SampleRequest, lo: number, hi: number) {
-  const rows = await ctx.db.all<{ step: number }>(sql`
-    select distinct step from metrics
-    where run_uuid in (select value from json_each(${ids})) and key = ${req.metricKey}
-      and step between ${lo} and ${hi}
-    order by step`);
-  const steps = rows.map((row) => row.step);
+async function exactSample(
+  ctx: TrackingContext,
+  ids: string,
+  req: SampleRequest,
+  spans: RunSpan[],
+  lo: number,
+  hi: number,
+) {
+  const steps = await distinctSteps(ctx, ids, req.metricKey, spans, lo, hi);
   if (steps.length <= req.maxResults) return steps;
   const interval = steps.length / req.maxResults;
   const sampled: number[] = [];
@@ -105,9 +144,24 @@ async function bandsOf(ctx: TrackingContext, ids: string, key: string, steps: nu
   }));
 }
 
+/**
+ * The points at the chosen steps, in request order. Rows carry the run's index in the request
+ * rather than its id and no key (the caller knows both): a 100-run answer moves half the bytes
+ * out of D1.
+ */
+async function sampledRows(ctx: TrackingContext, ids: string, key: string, steps: number[]) {
+  return ctx.db.all<{ run: number; step: number; timestamp: number; value: number; isNan: number }>(sql`
+    select r.key as run, m.step, m.timestamp, m.value, m.is_nan as isNan
+    from json_each(${ids}) as r cross join metrics m
+    where m.run_uuid = r.value and m.key = ${key}
+      and m.step in (select value from json_each(${JSON.stringify(steps)}))
+    order by r.key, m.step, m.timestamp, m.value`);
+}
+
 export async function sampleMetricHistory(ctx: TrackingContext, req: SampleRequest): Promise<SampledHistory> {
   const ids = JSON.stringify(req.runIds);
-  const edges = await runEdges(ctx, ids, req.metricKey);
+  const spans = await runSpans(ctx, ids, req.metricKey);
+  const edges = spans.flatMap((span) => [span.lo, span.hi]);
   if (edges.length === 0) return { metrics: [], bands: [] };
   const start = req.start ?? 0;
   const end = req.end ?? Math.max(...edges);
@@ -117,31 +171,26 @@ export async function sampleMetricHistory(ctx: TrackingContext, req: SampleReque
     lo > hi
       ? []
       : hi - lo + 1 <= EXACT_SPAN
-        ? await exactSample(ctx, ids, req, lo, hi)
+        ? await exactSample(ctx, ids, req, spans, lo, hi)
         : await seekSample(ctx, ids, req, lo, hi);
   const stepSet = new Set([...sampled, ...edges.filter((step) => step >= start && step <= end)]);
   const steps = [...stepSet].sort((a, b) => a - b);
   if (steps.length === 0) return { metrics: [], bands: [] };
-  const rows = await ctx.db
-    .select()
-    .from(metrics)
-    .where(
-      and(
-        inArray(metrics.runUuid, sql`(select value from json_each(${ids}))`),
-        eq(metrics.key, req.metricKey),
-        inArray(metrics.step, sql`(select value from json_each(${JSON.stringify(steps)}))`),
-      ),
-    )
-    .orderBy(asc(metrics.runUuid), asc(metrics.step), asc(metrics.timestamp), asc(metrics.value));
-  // MLflow returns runs in request order, each capped at 25,000 points.
-  const byRun = new Map<string, MetricWithRunIdWire[]>();
+  const rows = await sampledRows(ctx, ids, req.metricKey, steps);
+  // MLflow returns runs in request order (the query's order), each capped at 25,000 points.
+  const out: MetricWithRunIdWire[] = [];
+  let current = -1;
+  let count = 0;
   for (const row of rows) {
-    const list = byRun.get(row.runUuid) ?? [];
-    if (list.length < limits.metricHistoryPage) list.push({ ...metricToWire(row), run_id: row.runUuid });
-    byRun.set(row.runUuid, list);
+    if (row.run !== current) [current, count] = [row.run, 0];
+    if (count++ >= limits.metricHistoryPage) continue;
+    out.push({
+      ...metricToWire({ ...row, key: req.metricKey, isNan: row.isNan === 1 }),
+      run_id: req.runIds[row.run] as string,
+    });
   }
   return {
-    metrics: req.runIds.flatMap((runId) => byRun.get(runId) ?? []),
+    metrics: out,
     bands: req.minMax ? await bandsOf(ctx, ids, req.metricKey, steps) : [],
   };
 }

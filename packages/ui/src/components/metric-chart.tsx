@@ -3,20 +3,20 @@
  * 1,000 per run, optional min/max bands), drawn by uPlot loaded on first use. x by step, wall
  * time or relative time; log scales; smoothing. The chart settings live in the URL.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { metricInterval, type SampledMetric } from "../api/tracking";
+import { pointsPerRun } from "../charts/point-budget";
 import type { XMode } from "../charts/series";
 import { useAsync } from "../hooks/use-async";
 import { useQueryState } from "../router";
 import { ErrorBox } from "./error-box";
 
 const MAX_RUNS_PER_CALL = 100;
-/** About 20,000 points per chart (a few hundred pixels wide): 1,000 per run alone, 200 each for 100 runs. */
-const pointsPerRun = (runs: number) => Math.min(1000, Math.max(100, Math.floor(20_000 / runs)));
 
 async function fetchAll(runIds: string[], key: string, minMax: boolean): Promise<SampledMetric> {
   // bench/ui.ts times a chart from this mark to its first frame.
   performance.mark(`edgeflow:chart-start:${key}`);
+  void loadPlot(); // the drawing chunk loads while the points are on their way
   const calls = [];
   for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_CALL) {
     calls.push(
@@ -46,7 +46,8 @@ export function MetricChart(props: { metricKey: string; runIds: string[]; labels
   const target = useRef<HTMLDivElement>(null);
   const [drawError, setDrawError] = useState<unknown>();
 
-  useEffect(() => {
+  // Layout effect: the chart is drawn before the frame that shows "Loading…" gone, not a frame later.
+  useLayoutEffect(() => {
     const el = target.current;
     if (!el || data.state !== "ok") return;
     let plot: { destroy: () => void } | undefined;

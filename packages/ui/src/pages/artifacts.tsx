@@ -60,16 +60,9 @@ function Entry(props: {
   if (props.file.is_dir) {
     return (
       <>
-        <span
-          class="item"
-          style={indent}
-          role="button"
-          tabIndex={0}
-          onClick={() => setOpen(!open)}
-          onKeyDown={(event) => event.key === "Enter" && setOpen(!open)}
-        >
+        <button type="button" class="item" style={indent} aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? "▾" : "▸"} {name}/
-        </span>
+        </button>
         {open && (
           <Folder
             runId={props.runId}
@@ -83,15 +76,14 @@ function Entry(props: {
     );
   }
   return (
-    <span
+    <button
+      type="button"
       class={`item${props.selected === props.file.path ? " selected" : ""}`}
       style={indent}
-      role="button"
-      tabIndex={0}
+      aria-pressed={props.selected === props.file.path}
       onClick={() => props.onSelect(props.file.path)}
-      onKeyDown={(event) => event.key === "Enter" && props.onSelect(props.file.path)}
     >
       {name} <span class="muted">{formatBytes(props.file.file_size)}</span>
-    </span>
+    </button>
   );
 }

@@ -98,6 +98,9 @@ function Scatter({ runs, x, y }: { runs: IndexedRun[]; x: string; y: string }) {
       style={{ background: "#fff", border: "1px solid #d5d9e0" }}
       data-testid="scatter"
     >
+      <title>
+        Scatter plot: {y} against {x}
+      </title>
       <text x={W / 2} y={H - 8} text-anchor="middle" font-size="12">
         {x}
       </text>
@@ -130,6 +133,7 @@ function Parallel({ runs, columns }: { runs: IndexedRun[]; columns: string[] }) 
       style={{ background: "#fff", border: "1px solid #d5d9e0" }}
       data-testid="parallel"
     >
+      <title>Parallel coordinates over {columns.join(", ")}</title>
       {columns.map((c, i) => (
         <g key={c}>
           <line x1={PAD + i * step} x2={PAD + i * step} y1={PAD} y2={H - PAD} stroke="#999" />

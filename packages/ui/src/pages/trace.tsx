@@ -57,9 +57,11 @@ export function TracePage({ traceId }: { traceId: string }) {
             <div class="split" style={{ marginTop: 12 }}>
               <div class="tree spans" style={{ width: 480 }} data-testid="span-tree">
                 {rows.map(({ span, depth }) => (
-                  <div
+                  <button
+                    type="button"
                     key={span.id}
                     class="span"
+                    aria-pressed={span === selected}
                     onClick={() => setQuery({ span: span.id })}
                     style={{ fontWeight: span === selected ? 600 : 400 }}
                   >
@@ -87,7 +89,7 @@ export function TracePage({ traceId }: { traceId: string }) {
                     <span class="muted">
                       {formatDuration(Math.round(((span.endNs || span.startNs) - span.startNs) / 1e6))}
                     </span>
-                  </div>
+                  </button>
                 ))}
               </div>
               <div class="preview">
