@@ -45,6 +45,9 @@ export async function send(url: string, init: RequestInit = {}): Promise<Respons
   const headers = new Headers(init.headers);
   const auth = authHeader();
   if (auth) headers.set("Authorization", auth);
+  // Tells the server not to answer 401 with a Basic challenge (the browser's own login prompt);
+  // same-origin only, as a custom header would need a CORS preflight elsewhere.
+  if (url.startsWith("/")) headers.set("X-Requested-With", "XMLHttpRequest");
   let response: Response;
   try {
     response = await fetch(url, { ...init, headers });

@@ -2,7 +2,10 @@
  * Previews by file type: images, JSON (pretty), CSV/TSV as a table, MLmodel with its flavors and
  * signature, anything else as text. Only the first 256 KB is read for text-like files.
  */
+import { useState } from "preact/hooks";
 import { artifactBlobUrl, readArtifactHead } from "../api/artifacts";
+import { authHeader } from "../api/credentials";
+import { ErrorBox } from "../components/error-box";
 import { KeyValueTable } from "../components/kv-table";
 import { Loaded } from "../components/loading";
 import { useAsync } from "../hooks/use-async";
@@ -16,12 +19,46 @@ export function ArtifactPreview({ url, path }: { url: string; path: string }) {
     <div data-testid="artifact-preview">
       <div class="toolbar">
         <strong>{path}</strong>
-        <a href={url} download>
-          Download
-        </a>
+        <DownloadLink url={url} path={path} />
       </div>
       {IMAGE.test(path) ? <ImagePreview url={url} path={path} /> : <TextPreview url={url} path={path} />}
     </div>
+  );
+}
+
+/**
+ * A plain link streams the file when the server needs no credentials. Signed in, a link cannot
+ * carry the Authorization header, so the file is fetched with it and saved from a blob URL (held
+ * in the tab's memory until saved: fine for the artifacts one downloads from a browser).
+ */
+function DownloadLink({ url, path }: { url: string; path: string }) {
+  const [error, setError] = useState<unknown>();
+  if (!authHeader()) {
+    return (
+      <a href={url} download>
+        Download
+      </a>
+    );
+  }
+  const save = async () => {
+    try {
+      const href = await artifactBlobUrl(url);
+      const link = document.createElement("a");
+      link.href = href;
+      link.download = path.split("/").pop() || "artifact";
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="link" onClick={() => void save()}>
+        Download
+      </button>
+      {error !== undefined && <ErrorBox error={error} />}
+    </>
   );
 }
 

@@ -65,7 +65,10 @@ export function openGate(request: Request, url: URL, env: TrackingEnv): Gate {
     finish,
     fail(error) {
       const response = errorResponse(error);
-      if (response.status === 401) response.headers.set("WWW-Authenticate", core.AUTH_CHALLENGE);
+      // The web UI marks its calls (X-Requested-With, as jQuery-era apps do): it has a sign-in page,
+      // and a challenge would make the browser pop its own Basic-auth prompt over it.
+      const fromUi = request.headers.get("X-Requested-With") === "XMLHttpRequest";
+      if (response.status === 401 && !fromUi) response.headers.set("WWW-Authenticate", core.AUTH_CHALLENGE);
       return finish(response);
     },
   };
