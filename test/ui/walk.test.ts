@@ -124,6 +124,40 @@ describe("web UI walk", () => {
     await world.shot("08-version-lineage");
   });
 
+  it("opens a logged model from its run: details, params, artifacts, registered versions", async () => {
+    const { page, api } = world;
+    const runId = runIds[0] as string;
+    const { model } = await api.post<{ model: { info: { model_id: string } } }>("logged-models", {
+      experiment_id: experimentId,
+      name: "walk-logged",
+      source_run_id: runId,
+      params: [{ key: "layers", value: "3" }],
+    });
+    const modelId = model.info.model_id;
+    await api.post("runs/outputs", { run_id: runId, models: [{ model_id: modelId, step: 0 }] });
+    await api.upload(
+      `${experimentId}/models/${modelId}/artifacts/MLmodel`,
+      "flavors:\n  onnx: {}\n",
+      "text/plain",
+    );
+    await api.post("model-versions/create", {
+      name: "walk-model",
+      source: `models:/${modelId}`,
+      model_id: modelId,
+    });
+    await page.goto(`${world.url}/runs/${runId}?tab=inputs`);
+    await page.getByRole("link", { name: "output at step 0" }).click();
+    await page.waitForURL(/\/logged-models\//);
+    await page.getByRole("heading", { name: /walk-logged/ }).waitFor();
+    await page.getByText("layers").waitFor();
+    await page.getByRole("link", { name: runId }).waitFor();
+    await page.getByText("walk-model v3").waitFor();
+    await world.shot("09a-logged-model");
+    await page.getByRole("tab", { name: "Artifacts" }).click();
+    await page.getByTestId("artifact-tree").getByText("MLmodel").click();
+    await page.getByTestId("artifact-preview").getByText("onnx", { exact: true }).first().waitFor();
+  });
+
   it("opens a trace: span tree, inputs and outputs", async () => {
     const { page, url } = world;
     const traceId = randomBytes(16);

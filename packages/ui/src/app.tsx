@@ -4,6 +4,7 @@ import { authHeader, signOut } from "./api/credentials";
 import { Link } from "./components/link";
 import { ComparePage } from "./pages/compare";
 import { ExperimentsPage } from "./pages/experiments";
+import { LoggedModelPage } from "./pages/logged-model";
 import { LoginPage } from "./pages/login";
 import { ModelPage } from "./pages/model";
 import { ModelVersionPage } from "./pages/model-version";
@@ -29,6 +30,7 @@ const PAGES: [string, Page][] = [
     (p) => <ModelVersionPage name={p.name as string} version={p.version as string} />,
   ],
   ["/traces/:id", (p) => <TracePage traceId={p.id as string} />],
+  ["/logged-models/:id", (p) => <LoggedModelPage modelId={p.id as string} />],
   ["/login", () => <LoginPage />],
 ];
 

@@ -18,6 +18,35 @@ export async function listArtifacts(runId: string, path: string): Promise<FileIn
 export const artifactUrl = (runId: string, path: string) =>
   `/get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
 
+/** Where an artifact browser lists and reads files: a run's artifacts or a logged model's. */
+export interface ArtifactSource {
+  /** Changes exactly when the source does (listings are re-read then). */
+  id: string;
+  list(path: string): Promise<FileInfo[]>;
+  url(path: string): string;
+}
+
+export const runArtifacts = (runId: string): ArtifactSource => ({
+  id: `run:${runId}`,
+  list: (path) => listArtifacts(runId, path),
+  url: (path) => artifactUrl(runId, path),
+});
+
+/** MLflow 3's logged-model artifact endpoints, as MLflow's own UI calls them. */
+export const loggedModelArtifacts = (modelId: string): ArtifactSource => {
+  const base = `logged-models/${encodeURIComponent(modelId)}/artifacts`;
+  return {
+    id: `model:${modelId}`,
+    list: async (path) =>
+      (
+        await get<{ files?: FileInfo[] }>(`${base}/directories`, {
+          artifact_directory_path: path || undefined,
+        })
+      ).files ?? [],
+    url: (path) => `/ajax-api/2.0/mlflow/${base}/files?${new URLSearchParams({ artifact_file_path: path })}`,
+  };
+};
+
 /** At most `limit` bytes of a file as text: previews never pull a whole large artifact. */
 export async function readArtifactHead(
   url: string,

@@ -1,23 +1,29 @@
-/** A run's artifacts: a folder tree listed on demand, and a preview of the selected file. */
+/** A run's or a logged model's artifacts: a folder tree listed on demand, and a preview of the selected file. */
 import { useState } from "preact/hooks";
-import { artifactUrl, type FileInfo, listArtifacts } from "../api/artifacts";
+import type { ArtifactSource, FileInfo } from "../api/artifacts";
 import { Loaded } from "../components/loading";
 import { formatBytes } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { useQueryState } from "../router";
 import { ArtifactPreview } from "./artifact-preview";
 
-export function ArtifactBrowser({ runId }: { runId: string }) {
+export function ArtifactBrowser({ source }: { source: ArtifactSource }) {
   const [query, setQuery] = useQueryState();
   const selected = query.get("file") ?? "";
   return (
     <div class="split">
       <div class="tree" data-testid="artifact-tree">
-        <Folder runId={runId} path="" depth={0} selected={selected} onSelect={(file) => setQuery({ file })} />
+        <Folder
+          source={source}
+          path=""
+          depth={0}
+          selected={selected}
+          onSelect={(file) => setQuery({ file })}
+        />
       </div>
       <div class="preview">
         {selected ? (
-          <ArtifactPreview url={artifactUrl(runId, selected)} path={selected} />
+          <ArtifactPreview url={source.url(selected)} path={selected} />
         ) : (
           <p class="muted">Select a file to preview it.</p>
         )}
@@ -27,13 +33,13 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
 }
 
 function Folder(props: {
-  runId: string;
+  source: ArtifactSource;
   path: string;
   depth: number;
   selected: string;
   onSelect: (path: string) => void;
 }) {
-  const files = useAsync(() => listArtifacts(props.runId, props.path), [props.runId, props.path]);
+  const files = useAsync(() => props.source.list(props.path), [props.source.id, props.path]);
   return (
     <Loaded value={files}>
       {(list) =>
@@ -49,7 +55,7 @@ function Folder(props: {
 
 function Entry(props: {
   file: FileInfo;
-  runId: string;
+  source: ArtifactSource;
   depth: number;
   selected: string;
   onSelect: (path: string) => void;
@@ -65,7 +71,7 @@ function Entry(props: {
         </button>
         {open && (
           <Folder
-            runId={props.runId}
+            source={props.source}
             path={props.file.path}
             depth={props.depth + 1}
             selected={props.selected}

@@ -1,4 +1,5 @@
 /** A run: overview, params, metrics with charts, tags, datasets, logged models, children, artifacts. */
+import { runArtifacts } from "../api/artifacts";
 import { getRun, type RunWire, searchAllRuns } from "../api/tracking";
 import { KeyValueTable } from "../components/kv-table";
 import { Link } from "../components/link";
@@ -69,7 +70,7 @@ function RunTab({ tab, run }: { tab: string; run: RunWire }) {
     case "children":
       return <ChildRuns experimentId={info.experiment_id ?? ""} runId={runId} />;
     case "artifacts":
-      return <ArtifactBrowser runId={runId} />;
+      return <ArtifactBrowser source={runArtifacts(runId)} />;
     default:
       return (
         <>
@@ -120,7 +121,10 @@ function Inputs({ run }: { run: RunWire }) {
         empty="No datasets logged."
       />
       <h2>Logged models</h2>
-      <KeyValueTable rows={models.map((m) => [m.id, m.role])} empty="No logged models." />
+      <KeyValueTable
+        rows={models.map((m) => [m.id, <Link href={`/logged-models/${m.id}`}>{m.role}</Link>])}
+        empty="No logged models."
+      />
     </>
   );
 }
