@@ -17,6 +17,16 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The web UI's "Try it" panel calls the inference worker from the tracking worker's origin, so
+ * that origin (as 127.0.0.1 and as localhost) is allowed there, beside any the user listed. Only
+ * these exact origins: credentials may ride along, so nothing wider is safe.
+ */
+export function inferenceOrigins(listed: string | undefined, trackingPort: number): string {
+  const ui = [`http://127.0.0.1:${trackingPort}`, `http://localhost:${trackingPort}`];
+  return [...(listed ? listed.split(",") : []), ...ui].join(",");
+}
+
 export async function startLocalStack(options: {
   stateDir: string;
   port: number;
@@ -42,7 +52,7 @@ export async function startLocalStack(options: {
     outdir: resolve(options.stateDir, "build", "inference"),
     persistTo,
     port: options.inferencePort,
-    vars,
+    vars: { ...vars, EDGEFLOW_CORS_ORIGINS: inferenceOrigins(vars.EDGEFLOW_CORS_ORIGINS, options.port) },
   });
   return {
     tracking,
