@@ -6,6 +6,7 @@ export { artifactStoreFromVars, type S3Vars } from "./artifacts/store-from-vars"
 export * from "./auth/index";
 export { readBodyBytes, readBodyText } from "./body";
 export type { TrackingContext } from "./context";
+export * from "./cors";
 export type { Database } from "./db";
 export * from "./inference/index";
 export { limits } from "./limits";

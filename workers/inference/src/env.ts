@@ -12,4 +12,6 @@ export interface InferenceEnv extends S3Vars, AuthVars {
   INFERENCE_MEMORY_BUDGET_MB?: string;
   /** Largest batch /invocations accepts (default 64). */
   INFERENCE_MAX_BATCH?: string;
+  /** Origins whose pages may call the model URLs (comma-separated exact origins; none by default). */
+  EDGEFLOW_CORS_ORIGINS?: string;
 }

@@ -1,4 +1,4 @@
-import type { AuthConfig, Principal, ReadScope } from "@edgeflow/core";
+import type { AuthConfig, CorsDecision, Principal, ReadScope } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
@@ -6,7 +6,6 @@ import type { TrackingEnv } from "../env";
 import { errorResponse } from "../http/respond";
 import type { Route } from "../routes/route";
 import { checkAccess } from "./access";
-import { allowedOriginsOf, type CorsDecision, corsDecision, withCors } from "./cors";
 import { allowedHostsOf, isHostAllowed } from "./hosts";
 import { accessOf, afterOf } from "./policy";
 
@@ -59,7 +58,7 @@ function refusedHost(hostname: string): Response {
 
 export function openGate(request: Request, url: URL, env: TrackingEnv): Gate {
   let cors: CorsDecision = { kind: "none" };
-  const finish = (response: Response) => withCors(response, cors);
+  const finish = (response: Response) => core.withCors(response, cors);
   const gate: Gate = {
     admit: (route, req, u, tail) => admit(route, req, u, tail, env),
     finish,
@@ -75,7 +74,7 @@ export function openGate(request: Request, url: URL, env: TrackingEnv): Gate {
   if (!isHostAllowed(url.hostname, allowedHostsOf(env.EDGEFLOW_ALLOWED_HOSTS))) {
     return { ...gate, early: refusedHost(url.hostname) };
   }
-  cors = corsDecision(request, url, allowedOriginsOf(env.EDGEFLOW_CORS_ORIGINS));
+  cors = core.corsDecision(request, url, core.allowedOriginsOf(env.EDGEFLOW_CORS_ORIGINS));
   return cors.kind === "respond" ? { ...gate, early: cors.response } : gate;
 }
 

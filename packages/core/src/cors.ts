@@ -1,6 +1,6 @@
 /**
- * The API's CORS policy. Browsers may call it cross-origin only from the exact origins in
- * EDGEFLOW_CORS_ORIGINS (comma-separated; none by default). Credentials are allowed for those,
+ * The CORS policy of both workers (the tracking API and the inference URLs). Browsers may call
+ * them cross-origin only from the exact origins in EDGEFLOW_CORS_ORIGINS (comma-separated; none by default). Credentials are allowed for those,
  * so a wildcard is never honoured. Requests from any other origin are refused outright (403)
  * rather than served without CORS headers: a simple cross-site GET or form POST then has no
  * effect at all. Requests without an Origin header (the MLflow client, curl) are untouched.
