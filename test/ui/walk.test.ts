@@ -1,9 +1,13 @@
 /**
  * The web UI end to end, in Chromium against the local stack: create an experiment, log runs
  * through the API, find them with a filter, open a run and its chart, open artifacts, register a
- * model and move an alias, open a trace. Screenshots of each step land in test-results/ui/.
+ * model and move an alias, try a served version through the inference worker, open a trace.
+ * Screenshots of each step land in test-results/ui/.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../infra/local/wrangler";
 import { encodeExportRequest, hex, randomBytes } from "../traces/otlp-encoder";
 import { openWorld, type World } from "./harness";
 
@@ -122,6 +126,37 @@ describe("web UI walk", () => {
     await page.getByRole("link", { name: "Version 2" }).click();
     await page.getByTestId("lineage").getByRole("link", { name: "beta" }).waitFor();
     await world.shot("08-version-lineage");
+  });
+
+  it("tries a served version from its page: the input example goes to the inference worker", async () => {
+    const { page, api } = world;
+    // MLflow's own onnx flavor (iris, written by mlflow.onnx.save_model), as the inference tests use it.
+    const fixture = resolve(projectRoot, "../shared/mlflow-models/iris-onnx");
+    const runId = runIds[2] as string;
+    for (const file of ["MLmodel", "model.onnx", "input_example.json"]) {
+      await api.upload(
+        `${experimentId}/${runId}/artifacts/iris/${file}`,
+        readFileSync(resolve(fixture, file)),
+      );
+    }
+    await api.post("registered-models/create", { name: "walk-iris" });
+    await api.post("model-versions/create", {
+      name: "walk-iris",
+      source: `runs:/${runId}/iris`,
+      run_id: runId,
+    });
+    await page.goto(`${world.url}/models/walk-iris`);
+    await page.getByRole("link", { name: "Version 1" }).click();
+    const panel = page.getByTestId("try-it");
+    await panel.locator("input").fill(world.stack.inference.url);
+    await panel.getByRole("button", { name: "Send" }).click();
+    const answer = await page.getByTestId("try-it-answer").textContent();
+    // Three iris rows in, a label and probabilities per row out (the model's two ONNX outputs):
+    // the call crossed origins under CORS and scored.
+    const { predictions } = JSON.parse(answer ?? "{}");
+    expect(Object.keys(predictions).sort()).toEqual(["label", "probabilities"]);
+    expect(predictions.label).toHaveLength(3);
+    await world.shot("08b-try-it");
   });
 
   it("opens a logged model from its run: details, params, artifacts, registered versions", async () => {
