@@ -10,6 +10,7 @@ import { ErrorBox } from "../components/error-box";
 import { KeyValueTable } from "../components/kv-table";
 import { Link } from "../components/link";
 import { Loaded } from "../components/loading";
+import { TagForm } from "../components/tag-form";
 import { formatTime } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { parseMlmodel } from "./mlmodel";
@@ -28,7 +29,6 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
     [name, version],
   );
   const [error, setError] = useState<unknown>();
-  const [tag, setTag] = useState({ key: "", value: "" });
   const act = (p: Promise<unknown>) =>
     p.then(() => {
       setError(undefined);
@@ -62,25 +62,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
                 </button>
               ))}
             </div>
-            <form
-              class="toolbar"
-              onSubmit={(e) => {
-                e.preventDefault();
-                act(setVersionTag(name, version, tag.key, tag.value));
-              }}
-            >
-              <input
-                placeholder="tag key"
-                value={tag.key}
-                onInput={(e) => setTag({ ...tag, key: e.currentTarget.value })}
-              />
-              <input
-                placeholder="value"
-                value={tag.value}
-                onInput={(e) => setTag({ ...tag, value: e.currentTarget.value })}
-              />
-              <button type="submit">Set tag</button>
-            </form>
+            <TagForm onSet={(key, value) => act(setVersionTag(name, version, key, value))} />
             <h2>Lineage</h2>
             {v.run_id ? (
               <Loaded value={run}>

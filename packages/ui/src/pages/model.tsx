@@ -5,6 +5,7 @@ import { ErrorBox } from "../components/error-box";
 import { KeyValueTable } from "../components/kv-table";
 import { Link } from "../components/link";
 import { Loaded } from "../components/loading";
+import { TagForm } from "../components/tag-form";
 import { formatTime } from "../format";
 import { useAsync } from "../hooks/use-async";
 
@@ -16,7 +17,6 @@ export function ModelPage({ name }: { name: string }) {
   const [error, setError] = useState<unknown>();
   const [alias, setAliasName] = useState("");
   const [aliasVersion, setAliasVersion] = useState("");
-  const [tag, setTag] = useState({ key: "", value: "" });
   const run = (action: Promise<unknown>) =>
     action.then(() => {
       setError(undefined);
@@ -71,25 +71,7 @@ export function ModelPage({ name }: { name: string }) {
               />
               <button type="submit">Set alias</button>
             </form>
-            <form
-              class="toolbar"
-              onSubmit={(e) => {
-                e.preventDefault();
-                run(setModelTag(name, tag.key, tag.value));
-              }}
-            >
-              <input
-                placeholder="tag key"
-                value={tag.key}
-                onInput={(e) => setTag({ ...tag, key: e.currentTarget.value })}
-              />
-              <input
-                placeholder="value"
-                value={tag.value}
-                onInput={(e) => setTag({ ...tag, value: e.currentTarget.value })}
-              />
-              <button type="submit">Set tag</button>
-            </form>
+            <TagForm onSet={(key, value) => run(setModelTag(name, key, value))} />
           </>
         )}
       </Loaded>
