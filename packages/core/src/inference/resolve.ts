@@ -4,6 +4,7 @@ import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { aliasNotFound, versionNotFound } from "../registry/errors";
 import { validateModelName } from "../registry/validation";
+import { ExpiringCache } from "./expiring-cache";
 import { describeRef, type ModelRef } from "./model-ref";
 
 /**
@@ -12,15 +13,16 @@ import { describeRef, type ModelRef } from "./model-ref";
  */
 export const ALIAS_TTL_MS = 5_000;
 
-const aliasCache = new Map<string, { version: number; expires: number }>();
+const aliasCache = new ExpiringCache<number>(ALIAS_TTL_MS);
 
 /**
  * Version rows found, reused for ALIAS_TTL_MS too, so a warm request needs no D1 round trip (the
  * largest part of a small model's latency): a deleted version stops being served within that time.
- * Misses are never cached. At most VERSION_CACHE_SIZE entries, the oldest dropped first.
  */
-const versionCache = new Map<string, { resolved: ResolvedVersion; expires: number }>();
-const VERSION_CACHE_SIZE = 1_000;
+const versionCache = new ExpiringCache<ResolvedVersion>(ALIAS_TTL_MS);
+
+/** Every registry lookup cache of this isolate (served-model.ts adds logged models'). */
+export const registryCaches: { clear(): void }[] = [aliasCache, versionCache];
 
 export interface ResolvedVersion {
   row: ModelVersionRow;
@@ -30,8 +32,8 @@ export interface ResolvedVersion {
 
 async function aliasTarget(db: Database, name: string, alias: string, now: number): Promise<number> {
   const key = JSON.stringify([name, alias]);
-  const cached = aliasCache.get(key);
-  if (cached && cached.expires > now) return cached.version;
+  const cached = aliasCache.get(key, now);
+  if (cached !== undefined) return cached;
   const row = await db
     .select({ version: registeredModelAliases.version })
     .from(registeredModelAliases)
@@ -41,7 +43,7 @@ async function aliasTarget(db: Database, name: string, alias: string, now: numbe
     aliasCache.delete(key);
     throw aliasNotFound(alias);
   }
-  aliasCache.set(key, { version: row.version, expires: now + ALIAS_TTL_MS });
+  aliasCache.set(key, row.version, now);
   return row.version;
 }
 
@@ -54,8 +56,8 @@ export async function resolveModelVersion(
   validateModelName(ref.name);
   const version = "alias" in ref ? await aliasTarget(db, ref.name, ref.alias, now) : ref.version;
   const key = JSON.stringify([ref.name, version]);
-  const cached = versionCache.get(key);
-  if (cached && cached.expires > now) return cached.resolved;
+  const cached = versionCache.get(key, now);
+  if (cached) return cached;
   const row = await db
     .select()
     .from(modelVersions)
@@ -66,15 +68,14 @@ export async function resolveModelVersion(
     throw versionNotFound(ref.name, "alias" in ref ? `${version} (${describeRef(ref)})` : version);
   }
   const resolved = { row, bucketPath: proxiedArtifactPath(row.storageLocation) };
-  versionCache.delete(key);
-  if (versionCache.size >= VERSION_CACHE_SIZE)
-    versionCache.delete(versionCache.keys().next().value as string);
-  versionCache.set(key, { resolved, expires: now + ALIAS_TTL_MS });
+  versionCache.set(key, resolved, now);
   return resolved;
 }
 
-/** Forgets cached alias targets and version rows (tests, and an isolate that wants a moved alias at once). */
+/**
+ * Forgets cached alias targets, version rows and logged models (tests, and an isolate that
+ * wants a moved alias at once).
+ */
 export function clearAliasCache(): void {
-  aliasCache.clear();
-  versionCache.clear();
+  for (const cache of registryCaches) cache.clear();
 }

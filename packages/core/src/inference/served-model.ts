@@ -3,8 +3,9 @@ import { and, eq, ne } from "drizzle-orm";
 import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { loggedModelNotFound } from "../logged-models/reader";
+import { ExpiringCache } from "./expiring-cache";
 import type { ModelRef } from "./model-ref";
-import { ALIAS_TTL_MS, resolveModelVersion } from "./resolve";
+import { ALIAS_TTL_MS, registryCaches, resolveModelVersion } from "./resolve";
 
 /** What the inference worker serves, however the URL named it: a model version or a logged model. */
 export interface ServedIdentity {
@@ -23,16 +24,16 @@ export interface ServedIdentity {
   bucketPath: string;
 }
 
-const loggedModelCache = new Map<string, { identity: ServedIdentity; expires: number }>();
-const LOGGED_MODEL_CACHE_SIZE = 1_000;
+const loggedModelCache = new ExpiringCache<ServedIdentity>(ALIAS_TTL_MS);
+registryCaches.push(loggedModelCache);
 
 /**
  * A logged model is servable once finalized READY (before that its files may be half uploaded);
  * a deleted one is not found. Found rows are reused for ALIAS_TTL_MS, as version rows are.
  */
 async function resolveLoggedModel(db: Database, modelId: string, now: number): Promise<ServedIdentity> {
-  const cached = loggedModelCache.get(modelId);
-  if (cached && cached.expires > now) return cached.identity;
+  const cached = loggedModelCache.get(modelId, now);
+  if (cached) return cached;
   const row = await db
     .select()
     .from(loggedModels)
@@ -54,10 +55,7 @@ async function resolveLoggedModel(db: Database, modelId: string, now: number): P
     storageLocation: row.artifactLocation,
     bucketPath: proxiedArtifactPath(row.artifactLocation),
   };
-  if (loggedModelCache.size >= LOGGED_MODEL_CACHE_SIZE) {
-    loggedModelCache.delete(loggedModelCache.keys().next().value as string);
-  }
-  loggedModelCache.set(modelId, { identity, expires: now + ALIAS_TTL_MS });
+  loggedModelCache.set(modelId, identity, now);
   return identity;
 }
 
@@ -79,9 +77,4 @@ export async function resolveServedModel(
     storageLocation: row.storageLocation,
     bucketPath,
   };
-}
-
-/** Forgets cached logged-model rows (tests). */
-export function clearLoggedModelCache(): void {
-  loggedModelCache.clear();
 }
