@@ -2,11 +2,12 @@ import { mkdirSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Every test runs inside workerd with a worker's real bindings: local D1 from its wrangler.toml,
+// Worker tests run inside workerd with a worker's real bindings: local D1 from its wrangler.toml,
 // with the same migration files wrangler applies in production, and an artifact bucket on a real
-// S3-compatible server on 127.0.0.1 (test/setup/s3-server.ts). Two projects: the tracking worker
-// and the inference worker (workers/inference), each with its own workerd and database. A third,
-// "ui", runs in Node: it starts the whole local stack and drives Chromium through the web UI.
+// S3-compatible server on 127.0.0.1 (test/setup/s3-server.ts). Two such projects: the tracking worker
+// and the inference worker (workers/inference), each with its own workerd and database. Two run in
+// Node: "repo" checks the source tree itself (imports, duplicates, machine paths) and "ui" starts the
+// whole local stack and drives Chromium through the web UI.
 export default defineConfig(async () => {
   // wrangler.toml serves the UI from packages/ui/dist ([assets]); the worker tests need the folder
   // to exist, not the build (`npm test` builds it for the ui project).
@@ -34,7 +35,7 @@ export default defineConfig(async () => {
               "workers/tracking/src/**/*.test.ts",
               "test/**/*.test.ts",
             ],
-            exclude: ["test/inference/**", "test/ui/**"],
+            exclude: ["test/inference/**", "test/ui/**", "test/repo/**"],
             globalSetup: ["./test/setup/s3-server.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 30_000,
@@ -63,6 +64,14 @@ export default defineConfig(async () => {
             globalSetup: ["./test/inference/setup/fixtures.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          // Checks over the source tree itself (layout, imports, duplicates, paths): plain Node.
+          test: {
+            name: "repo",
+            environment: "node",
+            include: ["test/repo/**/*.test.ts"],
           },
         },
         {
