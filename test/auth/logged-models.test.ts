@@ -12,7 +12,7 @@ import {
 } from "./helpers";
 
 /**
- * MLflow 3's logged models answer with their experiment's permission (auth/policy.ts): reads need
+ * MLflow 3's logged models answer with their experiment's permission (auth/rules.ts): reads need
  * READ, changes EDIT, deletions MANAGE, and registering one as a model version needs READ on it.
  */
 

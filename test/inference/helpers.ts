@@ -1,6 +1,5 @@
 import { env, SELF } from "cloudflare:test";
 import {
-  clearAliasCache,
   createModelVersion,
   createRegisteredModel,
   deleteModelVersion,
@@ -10,6 +9,7 @@ import {
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
 import { inject } from "vitest";
+import { clearAliasCache } from "../../workers/inference/src/registry-lookups";
 
 export const BASE = "http://127.0.0.1:5001";
 

@@ -4,7 +4,7 @@
 Start Edgeflow with auth on and an admin, then run this with the same admin credentials:
 
     EDGEFLOW_AUTH=on EDGEFLOW_ADMIN_USERNAME=admin EDGEFLOW_ADMIN_PASSWORD='a long password' npm start
-    cd /tmp && MLFLOW_TRACKING_URI=http://127.0.0.1:5000 EDGEFLOW_ADMIN_USERNAME=admin \
+    cd "$(mktemp -d)" && MLFLOW_TRACKING_URI=http://127.0.0.1:5000 EDGEFLOW_ADMIN_USERNAME=admin \
         EDGEFLOW_ADMIN_PASSWORD='a long password' python3 /path/to/test/mlflow-client/scenario_auth.py
 
 It checks: username/password through MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (runs,

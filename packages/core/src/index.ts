@@ -1,17 +1,12 @@
 export * from "./artifacts/operations";
 export * from "./artifacts/paths";
-export { S3ArtifactStore, type S3Config } from "./artifacts/s3-store";
 export type * from "./artifacts/store";
-export { artifactStoreFromVars, type S3Vars } from "./artifacts/store-from-vars";
 export * from "./auth/index";
-export { readBodyBytes, readBodyText } from "./body";
 export type { TrackingContext } from "./context";
-export * from "./cors";
 export type { Database } from "./db";
 export * from "./inference/index";
 export { limits } from "./limits";
 export * from "./logged-models/index";
-export { readOtlpBody } from "./otlp/body";
 export { decodeExportTraceRequest, OtlpFormatError } from "./otlp/trace-service";
 export * from "./registry/aliases";
 export * from "./registry/model-versions";

@@ -1,26 +1,26 @@
-import { allowedOriginsOf, corsDecision, withCors } from "@edgeflow/core";
+import { allowedOriginsOf, corsDecision, errorResponse, findRoute, Router, withCors } from "@edgeflow/http";
 import type { InferenceEnv } from "./env";
-import { endpointNotFound, errorResponse, methodNotAllowed } from "./http/respond";
-import { Router } from "./router";
 import { routes } from "./routes/index";
 
-const router = new Router(routes);
+const routers = [new Router(routes)];
 
 export async function handleRequest(request: Request, env: InferenceEnv): Promise<Response> {
   const url = new URL(request.url);
   // The tracking worker's policy: browsers only from EDGEFLOW_CORS_ORIGINS (the web UI's try-it panel).
   const cors = corsDecision(request, url, allowedOriginsOf(env.EDGEFLOW_CORS_ORIGINS));
   if (cors.kind === "respond") return cors.response;
-  return withCors(await route(request, url, env), cors);
+  return withCors(await respond(request, url, env), cors);
 }
 
-async function route(request: Request, url: URL, env: InferenceEnv): Promise<Response> {
+async function respond(request: Request, url: URL, env: InferenceEnv): Promise<Response> {
   try {
-    const match = router.match(request.method, url.pathname);
-    if (!match) return endpointNotFound(request);
-    if ("allowed" in match) return methodNotAllowed(request, match.allowed);
-    return await match.route.handle(request, { env, url, ref: match.ref });
+    const found = findRoute(routers, request, url);
+    if (found instanceof Response) return found;
+    const { route, landing } = found;
+    // Credentials reach only the rows that check them (routes/route.ts).
+    const authorization = route.access.kind === "model" ? request.headers.get("Authorization") : null;
+    return await route.handle(request, { ...landing, env, authorization });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, request);
   }
 }

@@ -1,4 +1,5 @@
-import { type ArtifactStore, artifactStoreFromVars } from "@edgeflow/core";
+import { artifactStoreFromVars } from "@edgeflow/adapters";
+import type { ArtifactStore } from "@edgeflow/core";
 import type { InferenceEnv } from "./env";
 
 /** The artifact bucket the tracking worker writes (the same S3_* settings). */

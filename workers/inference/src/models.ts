@@ -1,8 +1,8 @@
+import { BudgetCache } from "@edgeflow/adapters";
 import {
   authConfigOf,
   authorizeLoggedModelRequest,
   authorizeModelRequest,
-  BudgetCache,
   describeRef,
   joinArtifactPath,
   type ModelRef,
@@ -20,6 +20,7 @@ import type { InferenceEnv } from "./env";
 import type { LoadedModel } from "./flavors/model";
 import { loadOnnxModel } from "./flavors/onnx";
 import { loadTransformersJsModel } from "./flavors/transformers-js";
+import { registryLookups } from "./registry-lookups";
 
 /** A model version or logged model, with its MLmodel parsed. */
 export interface ServedVersion {
@@ -70,7 +71,7 @@ export async function servedVersion(
   if ("modelId" in ref)
     await authorizeLoggedModelRequest(db, { config, modelId: ref.modelId, authorization });
   else await authorizeModelRequest(db, { config, model: ref.name, authorization });
-  const identity = await resolveServedModel(db, ref);
+  const identity = await resolveServedModel(db, ref, registryLookups);
   const { bucketPath } = identity;
   const label =
     identity.version === null

@@ -1,11 +1,11 @@
-import type { TrackingContext } from "@edgeflow/core";
+import type { Database, TrackingContext } from "@edgeflow/core";
+import { findRoute, Router, text } from "@edgeflow/http";
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
 import { artifactStoreOf } from "./artifact-store";
-import { openGate, type RequestAuth } from "./auth/gate";
+import { openGate } from "./auth/gate";
 import type { TrackingEnv } from "./env";
-import { endpointNotFound, methodNotAllowed } from "./http/respond";
-import { Router } from "./router";
+import type { RequestAuth } from "./request-context";
 import {
   API_PREFIXES,
   API_V3_PREFIXES,
@@ -16,14 +16,17 @@ import {
   rootRoutes,
 } from "./routes/index";
 
-const router = new Router(apiRoutes, API_PREFIXES);
-const rootRouter = new Router(rootRoutes, ROOT_PREFIXES);
-const v3Router = new Router(apiRoutesV3, API_V3_PREFIXES);
-const otlpRouter = new Router(otlpRoutes, [""]);
+// Tried in this order; built once per isolate.
+const routers = [
+  new Router(apiRoutes, API_PREFIXES),
+  new Router(apiRoutesV3, API_V3_PREFIXES),
+  new Router(otlpRoutes),
+  new Router(rootRoutes, ROOT_PREFIXES),
+];
 
-function contextOf(env: TrackingEnv, auth: RequestAuth): TrackingContext {
+function contextOf(env: TrackingEnv, db: Database, auth: RequestAuth): TrackingContext {
   return {
-    db: drizzle(env.DB, { schema }),
+    db,
     readScope: auth.readScope,
     now: () => Date.now(),
     artifactRoot: env.DEFAULT_ARTIFACT_ROOT || "mlflow-artifacts:/",
@@ -41,21 +44,15 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
   if (gate.early) return gate.early;
   try {
     // Public by design (auth/gate.ts PUBLIC_PATHS): no credentials, no database.
-    if (url.pathname === "/health")
-      return gate.finish(new Response("OK", { headers: { "Content-Type": "text/plain" } }));
-    if (url.pathname === "/version") {
-      return gate.finish(new Response(env.EDGEFLOW_VERSION, { headers: { "Content-Type": "text/plain" } }));
-    }
-    const match =
-      router.match(request.method, url.pathname) ??
-      v3Router.match(request.method, url.pathname) ??
-      otlpRouter.match(request.method, url.pathname) ??
-      rootRouter.match(request.method, url.pathname);
-    if (!match) return gate.finish(endpointNotFound(request));
-    if ("allowed" in match) return gate.finish(methodNotAllowed(request, match.allowed));
-    const auth = await gate.admit(match.route, request, url, match.tail);
-    const ctx = { tracking: contextOf(env, auth), url, tail: match.tail, params: match.params, auth };
-    return gate.finish(await match.route.handle(request, ctx));
+    if (url.pathname === "/health") return gate.finish(text("OK"));
+    if (url.pathname === "/version") return gate.finish(text(env.EDGEFLOW_VERSION));
+    const found = findRoute(routers, request, url);
+    if (found instanceof Response) return gate.finish(found);
+    const { route, landing } = found;
+    // One drizzle instance per request, shared by the gate and the handler.
+    const db = drizzle(env.DB, { schema });
+    const auth = await gate.admit(route, request, url, landing.tail, db);
+    return gate.finish(await route.handle(request, { ...landing, tracking: contextOf(env, db, auth), auth }));
   } catch (error) {
     return gate.fail(error);
   }

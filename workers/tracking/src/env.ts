@@ -1,4 +1,5 @@
-import type { AuthVars, S3Vars } from "@edgeflow/core";
+import type { S3Vars } from "@edgeflow/adapters";
+import type { AuthVars } from "@edgeflow/core";
 
 /**
  * The tracking worker's bindings, as declared in wrangler.toml: the bucket's S3_* settings

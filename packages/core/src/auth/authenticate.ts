@@ -15,9 +15,6 @@ export interface Principal {
   via: "password" | "token";
 }
 
-/** What goes in the `WWW-Authenticate` header of every 401, as MLflow sends it. */
-export const AUTH_CHALLENGE = 'Basic realm="mlflow"';
-
 export function unauthenticated(): MlflowError {
   return new MlflowError(
     "UNAUTHENTICATED",
@@ -67,8 +64,8 @@ async function verify(db: Database, credentials: Credentials, now: number): Prom
 }
 
 /**
- * The caller behind an `Authorization` header. Throws UNAUTHENTICATED (401: answer with
- * `WWW-Authenticate: AUTH_CHALLENGE`) when credentials are missing or wrong, and
+ * The caller behind an `Authorization` header. Throws UNAUTHENTICATED (401: the HTTP kit adds
+ * MLflow's `WWW-Authenticate` challenge) when credentials are missing or wrong, and
  * TEMPORARILY_UNAVAILABLE (503) while auth is on but no admin exists and none is configured.
  * The admin check runs only on the failure path, so a good request costs one lookup.
  */

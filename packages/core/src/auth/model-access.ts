@@ -17,7 +17,7 @@ import { isModelPublic } from "./visibility";
  *
  * Resolves when allowed: auth is off, or the model is PUBLIC and only `read` is needed (a call
  * is a read), or the caller holds the permission (admins always do). Throws MlflowError:
- * UNAUTHENTICATED (answer 401 with `WWW-Authenticate: AUTH_CHALLENGE`), PERMISSION_DENIED (403)
+ * UNAUTHENTICATED (401, with the kit's `WWW-Authenticate` challenge), PERMISSION_DENIED (403)
  * or TEMPORARILY_UNAVAILABLE (503: auth on, no admin yet, none configured). A model that does
  * not exist is checked against the default permission; the caller answers the 404 after.
  */

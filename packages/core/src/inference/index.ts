@@ -1,4 +1,3 @@
-export * from "./budget-cache";
 export * from "./errors";
 export * from "./mlmodel";
 export * from "./model-ref";

@@ -4,7 +4,6 @@ import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { aliasNotFound, versionNotFound } from "../registry/errors";
 import { validateModelName } from "../registry/validation";
-import { ExpiringCache } from "./expiring-cache";
 import { describeRef, type ModelRef } from "./model-ref";
 
 /**
@@ -13,16 +12,26 @@ import { describeRef, type ModelRef } from "./model-ref";
  */
 export const ALIAS_TTL_MS = 5_000;
 
-const aliasCache = new ExpiringCache<number>(ALIAS_TTL_MS);
+/**
+ * A memo of registry lookups the caller keeps (the inference worker: one per isolate, entries
+ * reused for ALIAS_TTL_MS). Core only reads and fills it; misses are never stored, so a name
+ * that appears is found at once.
+ */
+export interface LookupMemo<V> {
+  get(key: string, now: number): V | undefined;
+  set(key: string, value: V, now: number): void;
+  delete(key: string): void;
+}
 
 /**
- * Version rows found, reused for ALIAS_TTL_MS too, so a warm request needs no D1 round trip (the
- * largest part of a small model's latency): a deleted version stops being served within that time.
+ * The memos a version lookup uses: alias targets, and version rows (so a warm request needs no
+ * D1 round trip, the largest part of a small model's latency). A deleted version or a moved alias
+ * takes effect once its entry expires.
  */
-const versionCache = new ExpiringCache<ResolvedVersion>(ALIAS_TTL_MS);
-
-/** Every registry lookup cache of this isolate (served-model.ts adds logged models'). */
-export const registryCaches: { clear(): void }[] = [aliasCache, versionCache];
+export interface VersionLookups {
+  aliases: LookupMemo<number>;
+  versions: LookupMemo<ResolvedVersion>;
+}
 
 export interface ResolvedVersion {
   row: ModelVersionRow;
@@ -30,7 +39,13 @@ export interface ResolvedVersion {
   bucketPath: string;
 }
 
-async function aliasTarget(db: Database, name: string, alias: string, now: number): Promise<number> {
+async function aliasTarget(
+  db: Database,
+  aliasCache: LookupMemo<number>,
+  name: string,
+  alias: string,
+  now: number,
+): Promise<number> {
   const key = JSON.stringify([name, alias]);
   const cached = aliasCache.get(key, now);
   if (cached !== undefined) return cached;
@@ -51,11 +66,14 @@ async function aliasTarget(db: Database, name: string, alias: string, now: numbe
 export async function resolveModelVersion(
   db: Database,
   ref: Exclude<ModelRef, { modelId: string }>,
+  lookups: VersionLookups,
   now = Date.now(),
 ): Promise<ResolvedVersion> {
   validateModelName(ref.name);
-  const version = "alias" in ref ? await aliasTarget(db, ref.name, ref.alias, now) : ref.version;
+  const version =
+    "alias" in ref ? await aliasTarget(db, lookups.aliases, ref.name, ref.alias, now) : ref.version;
   const key = JSON.stringify([ref.name, version]);
+  const versionCache = lookups.versions;
   const cached = versionCache.get(key, now);
   if (cached) return cached;
   const row = await db
@@ -70,12 +88,4 @@ export async function resolveModelVersion(
   const resolved = { row, bucketPath: proxiedArtifactPath(row.storageLocation) };
   versionCache.set(key, resolved, now);
   return resolved;
-}
-
-/**
- * Forgets cached alias targets, version rows and logged models (tests, and an isolate that
- * wants a moved alias at once).
- */
-export function clearAliasCache(): void {
-  for (const cache of registryCaches) cache.clear();
 }

@@ -21,9 +21,7 @@ const LLM_KEYS = ["messages", "prompt", "input"];
 
 function unsupportedMediaType(message: string): MlflowError {
   // MLflow answers these with a bare 415; Edgeflow keeps its JSON error body.
-  const error = new MlflowError("BAD_REQUEST", message);
-  Object.defineProperty(error, "httpStatus", { value: 415 });
-  return error;
+  return new MlflowError("BAD_REQUEST", message, { status: 415 });
 }
 
 /** The content type's mime type, refusing other charsets and parameters (MLflow's 415s). */

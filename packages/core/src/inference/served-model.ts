@@ -3,9 +3,8 @@ import { and, eq, ne } from "drizzle-orm";
 import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { loggedModelNotFound } from "../logged-models/reader";
-import { ExpiringCache } from "./expiring-cache";
 import type { ModelRef } from "./model-ref";
-import { ALIAS_TTL_MS, registryCaches, resolveModelVersion } from "./resolve";
+import { type LookupMemo, resolveModelVersion, type VersionLookups } from "./resolve";
 
 /** What the inference worker serves, however the URL named it: a model version or a logged model. */
 export interface ServedIdentity {
@@ -24,14 +23,21 @@ export interface ServedIdentity {
   bucketPath: string;
 }
 
-const loggedModelCache = new ExpiringCache<ServedIdentity>(ALIAS_TTL_MS);
-registryCaches.push(loggedModelCache);
-
 /**
  * A logged model is servable once finalized READY (before that its files may be half uploaded);
  * a deleted one is not found. Found rows are reused for ALIAS_TTL_MS, as version rows are.
  */
-async function resolveLoggedModel(db: Database, modelId: string, now: number): Promise<ServedIdentity> {
+/** Version lookups plus logged models, memoised the same way. */
+export interface RegistryLookups extends VersionLookups {
+  loggedModels: LookupMemo<ServedIdentity>;
+}
+
+async function resolveLoggedModel(
+  db: Database,
+  loggedModelCache: LookupMemo<ServedIdentity>,
+  modelId: string,
+  now: number,
+): Promise<ServedIdentity> {
   const cached = loggedModelCache.get(modelId, now);
   if (cached) return cached;
   const row = await db
@@ -63,10 +69,11 @@ async function resolveLoggedModel(db: Database, modelId: string, now: number): P
 export async function resolveServedModel(
   db: Database,
   ref: ModelRef,
+  lookups: RegistryLookups,
   now = Date.now(),
 ): Promise<ServedIdentity> {
-  if ("modelId" in ref) return resolveLoggedModel(db, ref.modelId, now);
-  const { row, bucketPath } = await resolveModelVersion(db, ref, now);
+  if ("modelId" in ref) return resolveLoggedModel(db, lookups.loggedModels, ref.modelId, now);
+  const { row, bucketPath } = await resolveModelVersion(db, ref, lookups, now);
   return {
     id: `${row.name}/${row.version}`,
     name: row.name,

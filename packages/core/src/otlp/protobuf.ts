@@ -35,7 +35,8 @@ const WIRE_FIXED64 = 1;
 const WIRE_LENGTH = 2;
 const WIRE_FIXED32 = 5;
 
-const utf8 = new TextDecoder("utf-8");
+// ignoreBOM: a string that starts with U+FEFF keeps it (by default TextDecoder strips it).
+const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 /** Nesting bound: AnyValue recursion is unbounded in the schema but not in our stack. */
 const MAX_DEPTH = 64;
 

@@ -2,6 +2,7 @@ import { type ExperimentRow, MlflowError, spans, traceInfo, traceTags } from "@e
 import { asc, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { proxiedArtifactPath } from "../artifacts/paths";
+import { readText } from "../artifacts/read-text";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
 import type { IngestedSpan, OtelSpanJson } from "../otlp/trace-service";
@@ -147,7 +148,7 @@ async function readObject(ctx: TrackingContext, key: string): Promise<OtelSpanJs
   const object = await ctx.artifacts.get(key);
   if (!object)
     throw new MlflowError("DATA_LOSS", `Span content '${key}' is missing from the artifact store.`);
-  return JSON.parse(await new Response(object.body).text()) as OtelSpanJson;
+  return JSON.parse(await readText(object.body)) as OtelSpanJson;
 }
 
 /** Each trace's spans, root spans first, then by start time (MLflow's order). */

@@ -31,15 +31,18 @@ export type ErrorCode = keyof typeof httpStatusOfErrorCode;
 /** The one error type of the platform; rendered as `{"error_code","message"}` with its status. */
 export class MlflowError extends Error {
   readonly errorCode: ErrorCode;
+  /** Set where a protocol answers a code with another status (the scoring server's 415). */
+  private readonly status: number | undefined;
 
-  constructor(errorCode: ErrorCode, message: string) {
+  constructor(errorCode: ErrorCode, message: string, options: { status?: number } = {}) {
     super(message);
     this.name = "MlflowError";
     this.errorCode = errorCode;
+    this.status = options.status;
   }
 
   get httpStatus(): number {
-    return httpStatusOfErrorCode[this.errorCode];
+    return this.status ?? httpStatusOfErrorCode[this.errorCode];
   }
 
   toJSON(): { error_code: ErrorCode; message: string } {

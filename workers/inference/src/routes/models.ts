@@ -1,15 +1,15 @@
 import { ALIAS_TTL_MS, enforceParams, parseScoringRequest } from "@edgeflow/core";
+import { json } from "@edgeflow/http";
 import { readText } from "../http/read-body";
-import { json } from "../http/respond";
 import { loadedModel, servedVersion } from "../models";
 import { refFromPath } from "./model-ref";
 import { maxBatchOf, unifiedLlm } from "./openai";
-import { route } from "./route";
+import { MODEL_READ, route } from "./route";
 
 export const modelRoutes = [
   /** What a version is and how to call it; reading it never loads the model. */
-  route("GET", "/models/{ref}/metadata", async (request, { env, ref }) => {
-    const served = await servedVersion(env, refFromPath(ref), request.headers.get("Authorization"));
+  route("GET", "/models/{ref+}/metadata", MODEL_READ, async (_request, { env, params, authorization }) => {
+    const served = await servedVersion(env, refFromPath(params.ref), authorization);
     const { identity, spec } = served;
     const flavor = spec.flavor;
     return json({
@@ -29,13 +29,13 @@ export const modelRoutes = [
   }),
 
   /** MLflow's scoring protocol. */
-  route("POST", "/models/{ref}/invocations", async (request, { env, ref }) => {
-    const served = await servedVersion(env, refFromPath(ref), request.headers.get("Authorization"));
+  route("POST", "/models/{ref+}/invocations", MODEL_READ, async (request, { env, params, authorization }) => {
+    const served = await servedVersion(env, refFromPath(params.ref), authorization);
     const parsed = parseScoringRequest(request.headers.get("Content-Type"), await readText(request));
     const model = await loadedModel(env, served);
     if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);
-    const params = enforceParams(served.spec.signature, parsed.params);
-    const predictions = await model.predict(parsed.input, params, maxBatchOf(env));
+    const inferenceParams = enforceParams(served.spec.signature, parsed.params);
+    const predictions = await model.predict(parsed.input, inferenceParams, maxBatchOf(env));
     return json({ predictions });
   }),
 ];

@@ -1,11 +1,11 @@
 import { badRequest, type ModelRef } from "@edgeflow/core";
+import { eventStream, json } from "@edgeflow/http";
 import type { InferenceEnv } from "../env";
 import type { Generation, LoadedModel } from "../flavors/model";
 import { readJsonObject } from "../http/read-body";
-import { eventStream, json } from "../http/respond";
 import { loadedModel, type ServedVersion, servedVersion } from "../models";
 import { refFromBody, refFromPath } from "./model-ref";
-import { type RequestContext, route } from "./route";
+import { MODEL_READ, type RequestContext, route } from "./route";
 
 type Body = Record<string, unknown>;
 
@@ -202,14 +202,8 @@ function base64Floats(vector: number[]): string {
 
 type Kind = "chat" | "completions" | "embeddings";
 
-async function handle(
-  kind: Kind,
-  env: InferenceEnv,
-  request: Request,
-  ref: ModelRef,
-  body: Body,
-): Promise<Response> {
-  const served = await servedVersion(env, ref, request.headers.get("Authorization"));
+async function handle(kind: Kind, { env, authorization }: RequestContext, ref: ModelRef, body: Body) {
+  const served = await servedVersion(env, ref, authorization);
   const model = await loadedModel(env, served);
   const name = typeof body.model === "string" ? body.model : served.identity.id;
   if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
@@ -229,23 +223,19 @@ export function unifiedLlm(
   return embeddings(served, model, body, name, maxBatchOf(env));
 }
 
-const perModel =
-  (kind: Kind) =>
-  async (request: Request, { env, ref }: RequestContext) =>
-    handle(kind, env, request, refFromPath(ref), await readJsonObject(request));
-const topLevel =
-  (kind: Kind) =>
-  async (request: Request, { env }: RequestContext) => {
-    const body = await readJsonObject(request);
-    return handle(kind, env, request, refFromBody(body), body);
-  };
+const perModel = (kind: Kind) => async (request: Request, ctx: RequestContext) =>
+  handle(kind, ctx, refFromPath(ctx.params.ref), await readJsonObject(request));
+const topLevel = (kind: Kind) => async (request: Request, ctx: RequestContext) => {
+  const body = await readJsonObject(request);
+  return handle(kind, ctx, refFromBody(body), body);
+};
 
 /** OpenAI-style llm/v1 endpoints, per model and at the top level with "model": "<name>@<alias>". */
 export const openAiRoutes = [
-  route("POST", "/models/{ref}/v1/chat/completions", perModel("chat")),
-  route("POST", "/models/{ref}/v1/completions", perModel("completions")),
-  route("POST", "/models/{ref}/v1/embeddings", perModel("embeddings")),
-  route("POST", "/v1/chat/completions", topLevel("chat")),
-  route("POST", "/v1/completions", topLevel("completions")),
-  route("POST", "/v1/embeddings", topLevel("embeddings")),
+  route("POST", "/models/{ref+}/v1/chat/completions", MODEL_READ, perModel("chat")),
+  route("POST", "/models/{ref+}/v1/completions", MODEL_READ, perModel("completions")),
+  route("POST", "/models/{ref+}/v1/embeddings", MODEL_READ, perModel("embeddings")),
+  route("POST", "/v1/chat/completions", MODEL_READ, topLevel("chat")),
+  route("POST", "/v1/completions", MODEL_READ, topLevel("completions")),
+  route("POST", "/v1/embeddings", MODEL_READ, topLevel("embeddings")),
 ];

@@ -1,21 +1,25 @@
+import type { Route as KitRoute, Landing, Method } from "@edgeflow/http";
 import type { InferenceEnv } from "../env";
 
-export type Method = "GET" | "POST";
+/**
+ * What an inference endpoint demands: nothing (the scoring server's health checks), or READ on
+ * the registered model it serves, checked as the version is resolved (models.ts servedVersion).
+ * Only "model" rows see the caller's credentials, so a row declared public cannot score a model.
+ */
+export type InferenceAccess = { kind: "public" } | { kind: "model" };
 
-export interface RequestContext {
+export const PUBLIC: InferenceAccess = { kind: "public" };
+export const MODEL_READ: InferenceAccess = { kind: "model" };
+
+export interface RequestContext extends Landing {
   env: InferenceEnv;
-  url: URL;
-  /** For /models/{ref}/... rows: the reference as sent (still percent-encoded). */
-  ref?: string;
+  /** The Authorization header, for "model" rows only. */
+  authorization: string | null;
 }
 
-/** One endpoint: method, path ("{ref}" stands for a model reference) and handler. */
-export interface Route {
-  method: Method;
-  path: string;
-  handle(request: Request, ctx: RequestContext): Promise<Response>;
-}
+/** One endpoint: a packages/http row; "{ref+}" stands for a model reference (it may hold "/"). */
+export type Route = KitRoute<RequestContext, InferenceAccess>;
 
-export function route(method: Method, path: string, handle: Route["handle"]): Route {
-  return { method, path, handle };
+export function route(method: Method, path: string, access: InferenceAccess, handle: Route["handle"]): Route {
+  return { method, path, access, handle };
 }

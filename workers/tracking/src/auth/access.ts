@@ -1,10 +1,10 @@
-import type { Database, Need } from "@edgeflow/core";
+import type { Database, Need, Principal } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
 import type { MlflowError } from "@edgeflow/schema";
 
 /**
- * What a route demands of its caller, declared once per route (auth/policy.ts, or a row's own
- * `access`). Resource ids are picked from the request: the parsed message for message routes,
+ * What a route demands of its caller, declared on its row (routes/*.ts, in auth/rules.ts's
+ * words). Resource ids are picked from the request: the parsed message for message routes,
  * the URL and wildcard tail for raw routes. A picker that finds nothing denies (fail closed).
  */
 export interface AccessInput {
@@ -19,11 +19,22 @@ export interface AccessInput {
 
 type Picker<T> = (input: AccessInput) => T | undefined;
 
+/** Runs after the handler succeeded (MLflow's after-request hooks). */
+export type After = (
+  message: Record<string, unknown>,
+  result: unknown,
+  principal: Principal,
+  db: Database,
+) => Promise<void>;
+
 export type Access =
   /** No credentials at all; honoured only on PUBLIC_PATHS (auth/gate.ts). */
   | { kind: "public" }
-  /** Any authenticated caller; `password` refuses API tokens (minting tokens, changing passwords). */
-  | { kind: "user"; password?: boolean }
+  /**
+   * Any authenticated caller; `password` refuses API tokens (minting tokens, changing passwords);
+   * `after` grants the creator of a resource its permission.
+   */
+  | { kind: "user"; password?: boolean; after?: After }
   | { kind: "admin" }
   /** The named user themselves, or an admin (MLflow's username_is_sender). */
   | { kind: "self"; username: Picker<string>; password?: boolean }

@@ -1,8 +1,9 @@
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
 import { MlflowError } from "@edgeflow/schema";
-import type { Access } from "../auth/access";
-import { type RequestContext, type Route, route } from "./route";
+import * as rule from "../auth/rules";
+import type { RequestContext } from "../request-context";
+import { type Route, route } from "./route";
 
 /**
  * MLflow's basic-auth endpoints (mlflow/server/auth/routes.py, 2.12.2) with its methods, shapes
@@ -11,18 +12,7 @@ import { type RequestContext, type Route, route } from "./route";
  */
 
 // Auth requests are small: a username, a password, a permission.
-const MAX_BODY = 64 * 1024;
-const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-const field = (name: string) => (input: { message?: Record<string, unknown> }) => text(input.message?.[name]);
-
-const ADMIN: Access = { kind: "admin" };
-const SELF: Access = { kind: "self", username: field("username") };
-const experimentManage: Access = { kind: "experiment", need: "manage", id: field("experiment_id") };
-const modelManage: Access = { kind: "model", need: "manage", name: field("name") };
-
-function options(access: Access) {
-  return { access, maxBodyBytes: MAX_BODY };
-}
+const SMALL_BODY = { maxBodyBytes: 64 * 1024 };
 
 const empty = async () => ({});
 
@@ -30,42 +20,47 @@ const userRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/users/create",
+    rule.ADMIN,
     wire.CreateUser,
     wire.UserResponse,
     async (input, ctx) => ({ user: await core.createUser(ctx.db, input, ctx.now()) }),
-    options(ADMIN),
+    SMALL_BODY,
   ),
   route(
     "GET",
     "/mlflow/users/get",
+    rule.SELF,
     wire.UsernameOnly,
     wire.UserResponse,
     async (input, ctx) => ({ user: await core.getUser(ctx.db, input.username) }),
-    options(SELF),
+    SMALL_BODY,
   ),
   route(
     "PATCH",
     "/mlflow/users/update-password",
+    rule.SELF_BY_PASSWORD,
     wire.UpdateUserPassword,
     wire.Empty,
     (input, ctx) => core.updateUserPassword(ctx.db, input.username, input.password).then(empty),
-    options({ ...SELF, password: true }),
+    SMALL_BODY,
   ),
   route(
     "PATCH",
     "/mlflow/users/update-admin",
+    rule.ADMIN,
     wire.UpdateUserAdmin,
     wire.Empty,
     (input, ctx) => core.updateUserAdmin(ctx.db, input.username, input.is_admin).then(empty),
-    options(ADMIN),
+    SMALL_BODY,
   ),
   route(
     "DELETE",
     "/mlflow/users/delete",
+    rule.ADMIN,
     wire.UsernameOnly,
     wire.Empty,
     (input, ctx) => core.deleteUser(ctx.db, input.username).then(empty),
-    options(ADMIN),
+    SMALL_BODY,
   ),
 ];
 
@@ -73,6 +68,7 @@ const permissionRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/experiments/permissions/create",
+    rule.experiment("manage"),
     wire.ExperimentPermissionChange,
     wire.ExperimentPermissionResponse,
     async (input, ctx) => ({
@@ -83,40 +79,44 @@ const permissionRoutes: Route[] = [
         input.permission,
       ),
     }),
-    options(experimentManage),
+    SMALL_BODY,
   ),
   route(
     "GET",
     "/mlflow/experiments/permissions/get",
+    rule.experiment("manage"),
     wire.ExperimentPermissionRef,
     wire.ExperimentPermissionResponse,
     async (input, ctx) => ({
       experiment_permission: await core.getExperimentPermission(ctx.db, input.experiment_id, input.username),
     }),
-    options(experimentManage),
+    SMALL_BODY,
   ),
   route(
     "PATCH",
     "/mlflow/experiments/permissions/update",
+    rule.experiment("manage"),
     wire.ExperimentPermissionChange,
     wire.Empty,
     (input, ctx) =>
       core
         .updateExperimentPermission(ctx.db, input.experiment_id, input.username, input.permission)
         .then(empty),
-    options(experimentManage),
+    SMALL_BODY,
   ),
   route(
     "DELETE",
     "/mlflow/experiments/permissions/delete",
+    rule.experiment("manage"),
     wire.ExperimentPermissionRef,
     wire.Empty,
     (input, ctx) => core.deleteExperimentPermission(ctx.db, input.experiment_id, input.username).then(empty),
-    options(experimentManage),
+    SMALL_BODY,
   ),
   route(
     "POST",
     "/mlflow/registered-models/permissions/create",
+    rule.model("manage"),
     wire.RegisteredModelPermissionChange,
     wire.RegisteredModelPermissionResponse,
     async (input, ctx) => ({
@@ -127,11 +127,12 @@ const permissionRoutes: Route[] = [
         input.permission,
       ),
     }),
-    options(modelManage),
+    SMALL_BODY,
   ),
   route(
     "GET",
     "/mlflow/registered-models/permissions/get",
+    rule.model("manage"),
     wire.RegisteredModelPermissionRef,
     wire.RegisteredModelPermissionResponse,
     async (input, ctx) => ({
@@ -141,24 +142,26 @@ const permissionRoutes: Route[] = [
         input.username,
       ),
     }),
-    options(modelManage),
+    SMALL_BODY,
   ),
   route(
     "PATCH",
     "/mlflow/registered-models/permissions/update",
+    rule.model("manage"),
     wire.RegisteredModelPermissionChange,
     wire.Empty,
     (input, ctx) =>
       core.updateRegisteredModelPermission(ctx.db, input.name, input.username, input.permission).then(empty),
-    options(modelManage),
+    SMALL_BODY,
   ),
   route(
     "DELETE",
     "/mlflow/registered-models/permissions/delete",
+    rule.model("manage"),
     wire.RegisteredModelPermissionRef,
     wire.Empty,
     (input, ctx) => core.deleteRegisteredModelPermission(ctx.db, input.name, input.username).then(empty),
-    options(modelManage),
+    SMALL_BODY,
   ),
 ];
 
@@ -175,15 +178,17 @@ const tokenRoutes: Route[] = [
   route(
     "POST",
     "/edgeflow/tokens/create",
+    // A token cannot mint tokens: a leaked one must not outlive its own expiry.
+    rule.USER_BY_PASSWORD,
     wire.CreateApiToken,
     wire.CreateApiTokenResponse,
     (input, ctx, request) => core.createApiToken(ctx.db, caller(request), input, ctx.now()),
-    // A token cannot mint tokens: a leaked one must not outlive its own expiry.
-    options({ kind: "user", password: true }),
+    SMALL_BODY,
   ),
   route(
     "GET",
     "/edgeflow/tokens/list",
+    rule.USER,
     wire.ListApiTokens,
     wire.ListApiTokensResponse,
     async (input, ctx, request) => {
@@ -194,18 +199,19 @@ const tokenRoutes: Route[] = [
       const user = input.username === undefined ? me : await core.getUserRow(ctx.db, input.username);
       return { tokens: await core.listApiTokens(ctx.db, user) };
     },
-    options({ kind: "user" }),
+    SMALL_BODY,
   ),
   route(
     "POST",
     "/edgeflow/tokens/revoke",
+    rule.USER,
     wire.RevokeApiToken,
     wire.Empty,
     (input, ctx, request) => {
       const me = caller(request);
       return core.revokeApiToken(ctx.db, input.id, me.isAdmin ? undefined : me).then(empty);
     },
-    options({ kind: "user" }),
+    SMALL_BODY,
   ),
 ];
 
@@ -213,21 +219,23 @@ const visibilityRoutes: Route[] = [
   route(
     "POST",
     "/edgeflow/registered-models/set-visibility",
+    rule.model("manage"),
     wire.SetRegisteredModelVisibility,
     wire.Empty,
     (input, ctx) => core.setModelVisibility(ctx.db, input.name, input.visibility, ctx.now()).then(empty),
-    options(modelManage),
+    SMALL_BODY,
   ),
   route(
     "GET",
     "/edgeflow/registered-models/get-visibility",
+    rule.model("read"),
     wire.RegisteredModelVisibility,
     wire.RegisteredModelVisibilityResponse,
     async (input, ctx) => ({
       name: input.name,
       visibility: await core.getModelVisibility(ctx.db, input.name),
     }),
-    options({ kind: "model", need: "read", name: field("name") }),
+    SMALL_BODY,
   ),
 ];
 

@@ -1,11 +1,13 @@
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
+import * as rule from "../auth/rules";
 import { type Route, route } from "./route";
 
 export const experimentRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/experiments/create",
+    rule.experimentCreator,
     wire.CreateExperiment,
     wire.CreateExperimentResponse,
     async (input, ctx) => ({
@@ -15,6 +17,7 @@ export const experimentRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/experiments/get",
+    rule.experiment("read"),
     wire.GetExperiment,
     wire.ExperimentResponse,
     async (input, ctx) => ({
@@ -24,6 +27,7 @@ export const experimentRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/experiments/get-by-name",
+    rule.experimentByName,
     wire.GetExperimentByName,
     wire.ExperimentResponse,
     async (input, ctx) => ({
@@ -33,6 +37,7 @@ export const experimentRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/experiments/search",
+    rule.USER,
     wire.SearchExperiments,
     wire.SearchExperimentsResponse,
     (input, ctx) => core.searchExperiments(ctx, input),
@@ -40,25 +45,48 @@ export const experimentRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/experiments/search",
+    rule.USER,
     wire.SearchExperiments,
     wire.SearchExperimentsResponse,
     (input, ctx) => core.searchExperiments(ctx, input),
   ),
-  route("POST", "/mlflow/experiments/update", wire.UpdateExperiment, wire.Empty, async (input, ctx) => {
-    await core.renameExperiment(ctx, input.experiment_id, input.new_name);
-    return {};
-  }),
-  route("POST", "/mlflow/experiments/delete", wire.ExperimentIdOnly, wire.Empty, async (input, ctx) => {
-    await core.deleteExperiment(ctx, input.experiment_id);
-    return {};
-  }),
-  route("POST", "/mlflow/experiments/restore", wire.ExperimentIdOnly, wire.Empty, async (input, ctx) => {
-    await core.restoreExperiment(ctx, input.experiment_id);
-    return {};
-  }),
+  route(
+    "POST",
+    "/mlflow/experiments/update",
+    rule.experiment("update"),
+    wire.UpdateExperiment,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.renameExperiment(ctx, input.experiment_id, input.new_name);
+      return {};
+    },
+  ),
+  route(
+    "POST",
+    "/mlflow/experiments/delete",
+    rule.experiment("delete"),
+    wire.ExperimentIdOnly,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.deleteExperiment(ctx, input.experiment_id);
+      return {};
+    },
+  ),
+  route(
+    "POST",
+    "/mlflow/experiments/restore",
+    rule.experiment("delete"),
+    wire.ExperimentIdOnly,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.restoreExperiment(ctx, input.experiment_id);
+      return {};
+    },
+  ),
   route(
     "POST",
     "/mlflow/experiments/set-experiment-tag",
+    rule.experiment("update"),
     wire.SetExperimentTag,
     wire.Empty,
     async (input, ctx) => {
@@ -69,6 +97,7 @@ export const experimentRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/experiments/delete-experiment-tag",
+    rule.experiment("update"),
     wire.DeleteExperimentTag,
     wire.Empty,
     async (input, ctx) => {

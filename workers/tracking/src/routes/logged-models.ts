@@ -1,5 +1,6 @@
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
+import * as rule from "../auth/rules";
 import { parseRangeHeader } from "../http/byte-range";
 import { fileResponse } from "../http/file-response";
 import { type Route, rawRoute, route } from "./route";
@@ -9,6 +10,7 @@ export const loggedModelRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/logged-models",
+    rule.experiment("update"),
     wire.CreateLoggedModel,
     wire.LoggedModelResponse,
     async (input, ctx) => ({
@@ -18,6 +20,7 @@ export const loggedModelRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/logged-models/{model_id}",
+    rule.loggedModel("read"),
     wire.LoggedModelRef,
     wire.LoggedModelResponse,
     async (input, ctx) => ({
@@ -27,17 +30,26 @@ export const loggedModelRoutes: Route[] = [
   route(
     "PATCH",
     "/mlflow/logged-models/{model_id}",
+    rule.loggedModel("update"),
     wire.FinalizeLoggedModel,
     wire.LoggedModelResponse,
     async (input, ctx) => ({ model: await core.finalizeLoggedModel(ctx, input.model_id, input.status) }),
   ),
-  route("DELETE", "/mlflow/logged-models/{model_id}", wire.LoggedModelRef, wire.Empty, async (input, ctx) => {
-    await core.deleteLoggedModel(ctx, input.model_id);
-    return {};
-  }),
+  route(
+    "DELETE",
+    "/mlflow/logged-models/{model_id}",
+    rule.loggedModel("delete"),
+    wire.LoggedModelRef,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.deleteLoggedModel(ctx, input.model_id);
+      return {};
+    },
+  ),
   route(
     "POST",
     "/mlflow/logged-models/search",
+    rule.experiment("read", rule.fieldList("experiment_ids")),
     wire.SearchLoggedModels,
     wire.SearchLoggedModelsResponse,
     (input, ctx) => core.searchLoggedModels(ctx, input),
@@ -45,6 +57,7 @@ export const loggedModelRoutes: Route[] = [
   route(
     "PATCH",
     "/mlflow/logged-models/{model_id}/tags",
+    rule.loggedModel("update"),
     wire.SetLoggedModelTags,
     wire.Empty,
     async (input, ctx) => {
@@ -55,6 +68,7 @@ export const loggedModelRoutes: Route[] = [
   route(
     "DELETE",
     "/mlflow/logged-models/{model_id}/tags/{tag_key}",
+    rule.loggedModel("delete"),
     wire.DeleteLoggedModelTag,
     wire.Empty,
     async (input, ctx) => {
@@ -65,6 +79,7 @@ export const loggedModelRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/logged-models/{model_id}/params",
+    rule.loggedModel("update"),
     wire.LogLoggedModelParams,
     wire.Empty,
     async (input, ctx) => {
@@ -75,27 +90,40 @@ export const loggedModelRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/logged-models/{model_id}/artifacts/directories",
+    rule.loggedModel("read"),
     wire.ListLoggedModelArtifacts,
     wire.ListLoggedModelArtifactsResponse,
     (input, ctx) => core.listLoggedModelArtifacts(ctx, input.model_id, input.artifact_directory_path),
   ),
   // The UI's download (MLflow serves it under /ajax-api/2.0/mlflow); the query is parsed as the
-  // access rule parses it (auth/policy.ts).
-  rawRoute("GET", "/mlflow/logged-models/{model_id}/artifacts/files", async (request, ctx) => {
-    const input = wire.GetLoggedModelArtifact.parseQuery({
-      ...Object.fromEntries(ctx.url.searchParams),
-      ...ctx.params,
-    });
-    const { path, object } = await core.downloadLoggedModelArtifact(
-      ctx.tracking,
-      input.model_id,
-      input.artifact_file_path,
-      parseRangeHeader(request.headers.get("Range")),
-    );
-    return fileResponse(path, object);
-  }),
-  route("POST", "/mlflow/runs/outputs", wire.LogOutputs, wire.Empty, async (input, ctx) => {
-    await core.logRunOutputs(ctx, input.run_id, input.models);
-    return {};
-  }),
+  // access rule parses it (rule.pathModelId).
+  rawRoute(
+    "GET",
+    "/mlflow/logged-models/{model_id}/artifacts/files",
+    rule.loggedModel("read", rule.pathModelId),
+    async (request, ctx) => {
+      const input = wire.GetLoggedModelArtifact.parseQuery({
+        ...Object.fromEntries(ctx.url.searchParams),
+        ...ctx.params,
+      });
+      const { path, object } = await core.downloadLoggedModelArtifact(
+        ctx.tracking,
+        input.model_id,
+        input.artifact_file_path,
+        parseRangeHeader(request.headers.get("Range")),
+      );
+      return fileResponse(path, object);
+    },
+  ),
+  route(
+    "POST",
+    "/mlflow/runs/outputs",
+    rule.run("update"),
+    wire.LogOutputs,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.logRunOutputs(ctx, input.run_id, input.models);
+      return {};
+    },
+  ),
 ];

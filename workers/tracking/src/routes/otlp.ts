@@ -1,12 +1,14 @@
 import * as core from "@edgeflow/core";
 import { MlflowError } from "@edgeflow/schema";
+import * as rule from "../auth/rules";
+import { readOtlpBody } from "../http/otlp-body";
 import type { Route } from "./route";
 
 /**
  * OpenTelemetry's OTLP/HTTP trace export at /v1/traces, as MLflow 3.11's otel_api.py serves it:
  * protobuf only (MLflow refuses OTLP's JSON encoding with the same 400), optionally gzip- or
  * deflate-compressed, for the experiment named by the x-mlflow-experiment-id header. The rule
- * (EDIT on that experiment, auth/policy.ts) is checked by the gate before this handler runs.
+ * (EDIT on that experiment) is checked by the gate before this handler runs.
  */
 
 /** OTLP/HTTP bodies, received and decompressed: MLflow's client sends one trace's spans at a time. */
@@ -26,6 +28,7 @@ export const otlpRoutes: Route[] = [
   {
     method: "POST",
     path: "/v1/traces",
+    access: rule.experiment("update", rule.otlpExperiment),
     async handle(request, ctx) {
       try {
         // Protobuf only: like every endpoint here, no body a browser form could send cross-site.
@@ -35,7 +38,7 @@ export const otlpRoutes: Route[] = [
         }
         const experimentId = request.headers.get(EXPERIMENT_ID_HEADER);
         if (experimentId === null) return detail(422, `Missing required header: ${EXPERIMENT_ID_HEADER}`);
-        const spans = core.decodeExportTraceRequest(await core.readOtlpBody(request, OTLP_MAX_BODY_BYTES));
+        const spans = core.decodeExportTraceRequest(await readOtlpBody(request, OTLP_MAX_BODY_BYTES));
         const byTrace = new Map<string, typeof spans>();
         for (const span of spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
         for (const traceSpans of byTrace.values())

@@ -1,5 +1,6 @@
 import * as core from "@edgeflow/core";
 import * as wire from "@edgeflow/schema";
+import * as rule from "../auth/rules";
 import { type Route, route } from "./route";
 
 /** MLflow's model registry (model_registry.proto): methods as in the proto, one row each. */
@@ -8,6 +9,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/registered-models/create",
+    rule.modelCreator,
     wire.CreateRegisteredModel,
     wire.RegisteredModelResponse,
     async (input, ctx) => ({ registered_model: await core.createRegisteredModel(ctx, input) }),
@@ -15,6 +17,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/registered-models/rename",
+    rule.model("update"),
     wire.RenameRegisteredModel,
     wire.RegisteredModelResponse,
     async (input, ctx) => ({
@@ -24,6 +27,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "PATCH",
     "/mlflow/registered-models/update",
+    rule.model("update"),
     wire.UpdateRegisteredModel,
     wire.RegisteredModelResponse,
     async (input, ctx) => ({
@@ -33,6 +37,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "DELETE",
     "/mlflow/registered-models/delete",
+    rule.model("delete"),
     wire.RegisteredModelNameOnly,
     wire.Empty,
     async (input, ctx) => {
@@ -43,6 +48,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/registered-models/get",
+    rule.model("read"),
     wire.RegisteredModelNameOnly,
     wire.RegisteredModelResponse,
     async (input, ctx) => ({ registered_model: await core.getRegisteredModel(ctx, input.name) }),
@@ -50,6 +56,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/registered-models/search",
+    rule.USER,
     wire.SearchRegisteredModels,
     wire.SearchRegisteredModelsResponse,
     (input, ctx) => core.searchRegisteredModels(ctx, input),
@@ -58,6 +65,7 @@ const registeredModelRoutes: Route[] = [
     route(
       method,
       "/mlflow/registered-models/get-latest-versions",
+      rule.model("read"),
       wire.GetLatestVersions,
       wire.ModelVersionsResponse,
       async (input, ctx) => ({ model_versions: await core.getLatestVersions(ctx, input.name, input.stages) }),
@@ -66,6 +74,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/registered-models/set-tag",
+    rule.model("update"),
     wire.SetRegisteredModelTag,
     wire.Empty,
     async (input, ctx) => {
@@ -76,6 +85,7 @@ const registeredModelRoutes: Route[] = [
   route(
     "DELETE",
     "/mlflow/registered-models/delete-tag",
+    rule.model("update"),
     wire.DeleteRegisteredModelTag,
     wire.Empty,
     async (input, ctx) => {
@@ -89,6 +99,7 @@ const aliasRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/registered-models/alias",
+    rule.model("update"),
     wire.SetRegisteredModelAlias,
     wire.Empty,
     async (input, ctx) => {
@@ -99,6 +110,7 @@ const aliasRoutes: Route[] = [
   route(
     "DELETE",
     "/mlflow/registered-models/alias",
+    rule.model("delete"),
     wire.RegisteredModelAliasRef,
     wire.Empty,
     async (input, ctx) => {
@@ -109,6 +121,7 @@ const aliasRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/registered-models/alias",
+    rule.model("read"),
     wire.RegisteredModelAliasRef,
     wire.ModelVersionResponse,
     async (input, ctx) => ({ model_version: await core.getModelVersionByAlias(ctx, input) }),
@@ -119,6 +132,7 @@ const modelVersionRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/model-versions/create",
+    rule.versionCreate,
     wire.CreateModelVersion,
     wire.ModelVersionResponse,
     async (input, ctx) => ({ model_version: await core.createModelVersion(ctx, input) }),
@@ -126,6 +140,7 @@ const modelVersionRoutes: Route[] = [
   route(
     "PATCH",
     "/mlflow/model-versions/update",
+    rule.model("update"),
     wire.UpdateModelVersion,
     wire.ModelVersionResponse,
     async (input, ctx) => ({
@@ -135,17 +150,26 @@ const modelVersionRoutes: Route[] = [
   route(
     "POST",
     "/mlflow/model-versions/transition-stage",
+    rule.model("update"),
     wire.TransitionModelVersionStage,
     wire.ModelVersionResponse,
     async (input, ctx) => ({ model_version: await core.transitionModelVersionStage(ctx, input) }),
   ),
-  route("DELETE", "/mlflow/model-versions/delete", wire.ModelVersionRef, wire.Empty, async (input, ctx) => {
-    await core.deleteModelVersion(ctx, input.name, input.version);
-    return {};
-  }),
+  route(
+    "DELETE",
+    "/mlflow/model-versions/delete",
+    rule.model("delete"),
+    wire.ModelVersionRef,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.deleteModelVersion(ctx, input.name, input.version);
+      return {};
+    },
+  ),
   route(
     "GET",
     "/mlflow/model-versions/get",
+    rule.model("read"),
     wire.ModelVersionRef,
     wire.ModelVersionResponse,
     async (input, ctx) => ({ model_version: await core.getModelVersion(ctx, input.name, input.version) }),
@@ -153,6 +177,7 @@ const modelVersionRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/model-versions/search",
+    rule.USER,
     wire.SearchModelVersions,
     wire.SearchModelVersionsResponse,
     (input, ctx) => core.searchModelVersions(ctx, input),
@@ -160,19 +185,28 @@ const modelVersionRoutes: Route[] = [
   route(
     "GET",
     "/mlflow/model-versions/get-download-uri",
+    rule.model("read"),
     wire.ModelVersionRef,
     wire.ModelVersionDownloadUriResponse,
     async (input, ctx) => ({
       artifact_uri: await core.getModelVersionDownloadUri(ctx, input.name, input.version),
     }),
   ),
-  route("POST", "/mlflow/model-versions/set-tag", wire.SetModelVersionTag, wire.Empty, async (input, ctx) => {
-    await core.setModelVersionTag(ctx, input);
-    return {};
-  }),
+  route(
+    "POST",
+    "/mlflow/model-versions/set-tag",
+    rule.model("update"),
+    wire.SetModelVersionTag,
+    wire.Empty,
+    async (input, ctx) => {
+      await core.setModelVersionTag(ctx, input);
+      return {};
+    },
+  ),
   route(
     "DELETE",
     "/mlflow/model-versions/delete-tag",
+    rule.model("delete"),
     wire.DeleteModelVersionTag,
     wire.Empty,
     async (input, ctx) => {

@@ -2,6 +2,7 @@ import type { TrackingContext } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
 import type { Infer, Spec } from "@edgeflow/schema";
 import * as wire from "@edgeflow/schema";
+import * as rule from "../auth/rules";
 import { type Route, route } from "./route";
 
 /**
@@ -19,7 +20,7 @@ async function withNumericNanos(response: Response): Promise<Response> {
   return new Response(text, { status: 200, headers: response.headers });
 }
 
-/** A message route whose nanosecond times leave as JSON numbers; auth/policy.ts holds its rule. */
+/** A message route whose nanosecond times leave as JSON numbers (its access rule is its third argument). */
 function traceRoute<Req extends Spec, Res extends Spec>(...args: Parameters<typeof route<Req, Res>>): Route {
   const inner = route(...args);
   return { ...inner, handle: async (r, c) => withNumericNanos(await inner.handle(r, c)) };
@@ -42,12 +43,20 @@ const linkToRun = async (input: Infer<typeof wire.LinkTracesToRun.spec>, ctx: Tr
 
 /** /api/3.0 (and /ajax-api/3.0). */
 export const traceRoutesV3: Route[] = [
-  traceRoute("POST", "/mlflow/traces", wire.StartTraceV3, wire.TraceResponse, async (input, ctx) => ({
-    trace: { trace_info: await core.startTrace(ctx, input.trace.trace_info ?? {}) },
-  })),
+  traceRoute(
+    "POST",
+    "/mlflow/traces",
+    rule.experiment("update", rule.traceStartExperiment),
+    wire.StartTraceV3,
+    wire.TraceResponse,
+    async (input, ctx) => ({
+      trace: { trace_info: await core.startTrace(ctx, input.trace.trace_info ?? {}) },
+    }),
+  ),
   traceRoute(
     "POST",
     "/mlflow/traces/search",
+    rule.experiment("read", rule.searchLocations),
     wire.SearchTracesV3,
     wire.SearchTracesV3Response,
     (input, ctx) =>
@@ -62,16 +71,25 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "POST",
     "/mlflow/traces/delete-traces",
+    rule.experiment("delete"),
     wire.DeleteTraces,
     wire.DeleteTracesResponse,
     deleteTraces,
   ),
-  traceRoute("GET", "/mlflow/traces/get", wire.GetTrace, wire.TraceResponse, async (i, ctx) => ({
-    trace: await core.getTrace(ctx, i.trace_id),
-  })),
+  traceRoute(
+    "GET",
+    "/mlflow/traces/get",
+    rule.traces("read"),
+    wire.GetTrace,
+    wire.TraceResponse,
+    async (i, ctx) => ({
+      trace: await core.getTrace(ctx, i.trace_id),
+    }),
+  ),
   traceRoute(
     "GET",
     "/mlflow/traces/batchGet",
+    rule.traceBatch("read", rule.fieldList("trace_ids")),
     wire.BatchGetTraces,
     wire.BatchGetTracesResponse,
     async (i, ctx) => ({ traces: await core.batchGetTraces(ctx, i.trace_ids) }),
@@ -79,20 +97,36 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "POST",
     "/mlflow/traces/batchGetInfos",
+    rule.traceBatch("read", rule.fieldList("trace_ids")),
     wire.BatchGetTraceInfos,
     wire.BatchGetTraceInfosResponse,
     async (i, ctx) => ({ trace_infos: await core.batchGetTraceInfos(ctx, i.trace_ids) }),
   ),
-  traceRoute("GET", "/mlflow/traces/{trace_id}", wire.GetTraceInfoV3, wire.TraceResponse, async (i, ctx) => ({
-    trace: { trace_info: await core.getTraceInfo(ctx, i.trace_id) },
-  })),
-  traceRoute("PATCH", "/mlflow/traces/{trace_id}/tags", wire.SetTraceTagV3, wire.Empty, async (i, ctx) => {
-    await core.setTraceTag(ctx, i.trace_id, i.key, i.value);
-    return {};
-  }),
+  traceRoute(
+    "GET",
+    "/mlflow/traces/{trace_id}",
+    rule.traces("read"),
+    wire.GetTraceInfoV3,
+    wire.TraceResponse,
+    async (i, ctx) => ({
+      trace: { trace_info: await core.getTraceInfo(ctx, i.trace_id) },
+    }),
+  ),
+  traceRoute(
+    "PATCH",
+    "/mlflow/traces/{trace_id}/tags",
+    rule.traces("update"),
+    wire.SetTraceTagV3,
+    wire.Empty,
+    async (i, ctx) => {
+      await core.setTraceTag(ctx, i.trace_id, i.key, i.value);
+      return {};
+    },
+  ),
   traceRoute(
     "DELETE",
     "/mlflow/traces/{trace_id}/tags",
+    rule.traces("update"),
     wire.DeleteTraceTagV3,
     wire.Empty,
     async (i, ctx) => {
@@ -103,6 +137,7 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "POST",
     "/mlflow/traces/{trace_id}/assessments",
+    rule.traces("update"),
     wire.CreateAssessment,
     wire.AssessmentResponse,
     async (i, ctx) => ({ assessment: await core.createAssessment(ctx, i.trace_id ?? "", i.assessment) }),
@@ -110,6 +145,7 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "GET",
     "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
+    rule.traces("read"),
     wire.AssessmentRef,
     wire.AssessmentResponse,
     async (i, ctx) => ({ assessment: await core.getAssessment(ctx, i.trace_id, i.assessment_id) }),
@@ -117,6 +153,7 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "PATCH",
     "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
+    rule.traces("update"),
     wire.UpdateAssessment,
     wire.AssessmentResponse,
     async (i, ctx) => ({
@@ -126,6 +163,7 @@ export const traceRoutesV3: Route[] = [
   traceRoute(
     "DELETE",
     "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
+    rule.traces("update"),
     wire.AssessmentRef,
     wire.Empty,
     async (i, ctx) => {
@@ -137,13 +175,21 @@ export const traceRoutesV3: Route[] = [
 
 /** /api/2.0 (and /ajax-api/2.0): the V2-era paths MLflow 3 clients still use. */
 export const traceRoutesV2: Route[] = [
-  traceRoute("PATCH", "/mlflow/traces/{request_id}/tags", wire.SetTraceTag, wire.Empty, async (i, ctx) => {
-    await core.setTraceTag(ctx, i.request_id, i.key, i.value);
-    return {};
-  }),
+  traceRoute(
+    "PATCH",
+    "/mlflow/traces/{request_id}/tags",
+    rule.traces("update", rule.field("request_id")),
+    wire.SetTraceTag,
+    wire.Empty,
+    async (i, ctx) => {
+      await core.setTraceTag(ctx, i.request_id, i.key, i.value);
+      return {};
+    },
+  ),
   traceRoute(
     "DELETE",
     "/mlflow/traces/{request_id}/tags",
+    rule.traces("update", rule.field("request_id")),
     wire.DeleteTraceTag,
     wire.Empty,
     async (i, ctx) => {
@@ -154,11 +200,19 @@ export const traceRoutesV2: Route[] = [
   traceRoute(
     "POST",
     "/mlflow/traces/delete-traces",
+    rule.experiment("delete"),
     wire.DeleteTraces,
     wire.DeleteTracesResponse,
     deleteTraces,
   ),
-  traceRoute("POST", "/mlflow/traces/link-to-run", wire.LinkTracesToRun, wire.Empty, linkToRun),
+  traceRoute(
+    "POST",
+    "/mlflow/traces/link-to-run",
+    rule.traceLinkToRun,
+    wire.LinkTracesToRun,
+    wire.Empty,
+    linkToRun,
+  ),
 ];
 
 /** POST /v1/traces lives beside these rows, in its own file. */

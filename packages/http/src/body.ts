@@ -44,3 +44,18 @@ export async function readStreamBytes(
   }
   return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
+
+/**
+ * GET parameters as MLflow reads them: repeated keys become lists and `key[]` / `key[0]` (the
+ * querystring-parser spellings) name the same list.
+ */
+export function readQuery(url: URL): Record<string, unknown> {
+  const out: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of url.searchParams) {
+    const key = rawKey.replace(/\[\d*\]$/, "");
+    const current = out[key];
+    if (current === undefined) out[key] = rawKey === key ? value : [value];
+    else out[key] = Array.isArray(current) ? [...current, value] : [current, value];
+  }
+  return out;
+}

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Method } from "./route";
 import { Router } from "./router";
-import type { Route } from "./routes/route";
 
-const row = (method: Route["method"], path: string): Route => ({
-  method,
-  path,
-  handle: async () => new Response(path),
-});
+const row = (method: Method, path: string) => ({ method, path });
 
 const routes = [
   row("POST", "/mlflow/logged-models/search"),
@@ -43,5 +39,23 @@ describe("router", () => {
   it("still matches exact and wildcard paths", () => {
     const match = router.match("GET", "/api/2.0/mlflow-artifacts/artifacts/1/a/b");
     expect(match && "tail" in match && match.tail).toBe("1/a/b");
+  });
+
+  it("binds a {name+} run of segments as sent, longest literal suffix first", () => {
+    const models = new Router([
+      row("POST", "/models/{ref+}/invocations"),
+      row("POST", "/models/{ref+}/v1/chat/completions"),
+      row("GET", "/models/{ref+}/metadata"),
+    ]);
+    const chat = models.match("POST", "/models/my%20model/7/v1/chat/completions");
+    expect(chat && "params" in chat && [chat.route.path, chat.params]).toEqual([
+      "/models/{ref+}/v1/chat/completions",
+      { ref: "my%20model/7" },
+    ]);
+    const invocations = models.match("POST", "/models/ends/in/v1/invocations");
+    expect(invocations && "params" in invocations && invocations.params).toEqual({ ref: "ends/in/v1" });
+    expect(models.match("GET", "/models/a/invocations")).toEqual({ allowed: ["POST"] });
+    expect(models.match("POST", "/models//invocations")).toBeUndefined();
+    expect(models.match("POST", "/models/invocations")).toBeUndefined();
   });
 });

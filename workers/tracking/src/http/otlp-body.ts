@@ -1,5 +1,5 @@
-import { readBodyBytes, readStreamBytes } from "../body";
-import { OtlpFormatError } from "./trace-service";
+import { OtlpFormatError } from "@edgeflow/core";
+import { readBodyBytes, readStreamBytes } from "@edgeflow/http";
 
 /**
  * An OTLP/HTTP body, decompressed as MLflow's decompress_otlp_body does (mlflow/tracing/utils/

@@ -1,6 +1,6 @@
+import type { ArtifactStore } from "@edgeflow/core";
 import { MlflowError } from "@edgeflow/schema";
 import { S3ArtifactStore } from "./s3-store";
-import type { ArtifactStore } from "./store";
 
 /** The bucket settings as plain strings (wrangler vars and secrets), shared by both workers. */
 export interface S3Vars {

@@ -23,7 +23,7 @@ import type {
   ByteRange,
   MultipartCredential,
   PutOptions,
-} from "./store";
+} from "@edgeflow/core";
 
 export interface S3Config {
   endpoint: string;

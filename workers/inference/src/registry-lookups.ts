@@ -1,0 +1,24 @@
+import { ExpiringCache } from "@edgeflow/adapters";
+import {
+  ALIAS_TTL_MS,
+  type RegistryLookups,
+  type ResolvedVersion,
+  type ServedIdentity,
+} from "@edgeflow/core";
+
+/**
+ * This isolate's memo of registry lookups (alias targets, version rows, logged models), each
+ * entry reused for ALIAS_TTL_MS: a warm request needs no D1 round trip.
+ */
+const memos = {
+  aliases: new ExpiringCache<number>(ALIAS_TTL_MS),
+  versions: new ExpiringCache<ResolvedVersion>(ALIAS_TTL_MS),
+  loggedModels: new ExpiringCache<ServedIdentity>(ALIAS_TTL_MS),
+};
+
+export const registryLookups: RegistryLookups = memos;
+
+/** Forgets every memoised lookup (tests, and an isolate that wants a moved alias at once). */
+export function clearAliasCache(): void {
+  for (const memo of Object.values(memos)) memo.clear();
+}
