@@ -5,7 +5,7 @@
  *   2. applies the migrations in packages/schema/migrations to the remote database;
  *   3. deploys the tracking worker and the inference worker.
  * Needs CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID for multi-account tokens). Secrets
- * (S3 credentials, the admin bootstrap) are set once with `wrangler secret put`; see README.
+ * (S3 credentials, the admin bootstrap) are set once with `wrangler secret put`; see docs/deploy.md.
  * `npm run deploy -- --dry-run` only bundles both workers and reports their sizes (works offline).
  */
 import { execFileSync } from "node:child_process";

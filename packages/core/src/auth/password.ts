@@ -4,7 +4,7 @@ import { constantTimeEqual, fromBase64, randomBytes, sha256Hex, toBase64 } from 
 /**
  * Passwords are stored as PBKDF2-HMAC-SHA256 through WebCrypto: `pbkdf2-sha256$<iterations>$<salt>$<hash>`.
  * 100,000 iterations is the most the Workers runtime accepts (workerd refuses more, to bound the
- * CPU one call can take); OWASP asks for 600,000, so the gap is documented in the README. Each
+ * CPU one call can take); OWASP asks for 600,000, so the gap is documented in docs/auth.md. Each
  * hash records its own iteration count, so raising it later keeps old hashes valid.
  */
 export const PBKDF2_ITERATIONS = 100_000;
