@@ -6,23 +6,8 @@
  */
 import { findRoute, Router } from "@edgeflow/http";
 import { IttyRouter } from "itty-router";
-import {
-  API_PREFIXES,
-  API_V3_PREFIXES,
-  apiRoutes,
-  apiRoutesV3,
-  otlpRoutes,
-  ROOT_PREFIXES,
-  rootRoutes,
-} from "../workers/tracking/src/routes/index";
+import { ROUTE_GROUPS } from "../workers/tracking/src/routes/index";
 import { summarize } from "./lib/stats";
-
-const GROUPS = [
-  { routes: apiRoutes, prefixes: API_PREFIXES },
-  { routes: apiRoutesV3, prefixes: API_V3_PREFIXES },
-  { routes: otlpRoutes, prefixes: [""] },
-  { routes: rootRoutes, prefixes: ROOT_PREFIXES },
-] as const;
 
 /** What the MLflow client sends most, plus a templated, a wildcard and an unknown path. */
 const MIX: [string, string][] = [
@@ -42,13 +27,13 @@ const BATCH = 1000;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 
 function buildOwn() {
-  return GROUPS.map(({ routes, prefixes }) => new Router(routes, prefixes));
+  return ROUTE_GROUPS.map(({ routes, prefixes }) => new Router(routes, prefixes));
 }
 
 /** itty's path syntax: ":name" for a segment, "*" for the rest; the same rows, prefixes expanded. */
 function buildItty() {
   const router = IttyRouter();
-  for (const { routes, prefixes } of GROUPS) {
+  for (const { routes, prefixes } of ROUTE_GROUPS) {
     for (const route of routes) {
       for (const prefix of prefixes) {
         const path = prefix + route.path.replace(/\{(\w+)\}/g, ":$1");
@@ -94,7 +79,7 @@ const itty = buildItty();
 const heapBefore = process.memoryUsage().heapUsed;
 const ownLatency = await measure((request) => findRoute(own, request, new URL(request.url)));
 const ittyLatency = await measure((request) => itty.fetch(request));
-const rows = GROUPS.reduce((n, g) => n + g.routes.length * g.prefixes.length, 0);
+const rows = ROUTE_GROUPS.reduce((n, g) => n + g.routes.length * g.prefixes.length, 0);
 
 const f = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
 console.log(

@@ -10,6 +10,7 @@ import {
   apiRoutesV3,
   otlpRoutes,
   ROOT_PREFIXES,
+  ROUTE_GROUPS,
   rootRoutes,
 } from "../../workers/tracking/src/routes/index";
 import type { Route } from "../../workers/tracking/src/routes/route";
@@ -21,13 +22,10 @@ import { ADMIN, authEnv, BASE, call } from "./helpers";
  * credentials, unless it is on the explicit public list.
  */
 
-const rows: { route: Route; prefix: string }[] = [
-  ...apiRoutes.flatMap((route) => API_PREFIXES.map((prefix) => ({ route, prefix }))),
-  ...rootRoutes.flatMap((route) => ROOT_PREFIXES.map((prefix) => ({ route, prefix }))),
-  ...apiRoutesV3.flatMap((route) => API_V3_PREFIXES.map((prefix) => ({ route, prefix }))),
-  ...otlpRoutes.map((route) => ({ route, prefix: "" })),
-];
-const allRoutes = [...apiRoutes, ...rootRoutes, ...apiRoutesV3, ...otlpRoutes];
+const rows: { route: Route; prefix: string }[] = ROUTE_GROUPS.flatMap(({ routes, prefixes }) =>
+  routes.flatMap((route) => prefixes.map((prefix) => ({ route, prefix }))),
+);
+const allRoutes = ROUTE_GROUPS.flatMap(({ routes }) => routes);
 
 function urlOf(route: Route, prefix: string): string {
   return `${prefix}${route.path.replace(/\/\*$/, "/1/some/file.txt")}`;

@@ -6,23 +6,10 @@ import { artifactStoreOf } from "./artifact-store";
 import { openGate } from "./auth/gate";
 import type { TrackingEnv } from "./env";
 import type { RequestAuth } from "./request-context";
-import {
-  API_PREFIXES,
-  API_V3_PREFIXES,
-  apiRoutes,
-  apiRoutesV3,
-  otlpRoutes,
-  ROOT_PREFIXES,
-  rootRoutes,
-} from "./routes/index";
+import { ROUTE_GROUPS } from "./routes/index";
 
 // Tried in this order; built once per isolate.
-const routers = [
-  new Router(apiRoutes, API_PREFIXES),
-  new Router(apiRoutesV3, API_V3_PREFIXES),
-  new Router(otlpRoutes),
-  new Router(rootRoutes, ROOT_PREFIXES),
-];
+const routers = ROUTE_GROUPS.map(({ routes, prefixes }) => new Router(routes, prefixes));
 
 function contextOf(env: TrackingEnv, db: Database, auth: RequestAuth): TrackingContext {
   return {

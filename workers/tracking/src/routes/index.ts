@@ -33,3 +33,14 @@ export const API_V3_PREFIXES = ["/api/3.0", "/ajax-api/3.0"] as const;
 
 /** OpenTelemetry's OTLP/HTTP trace export, at the path OTLP exporters use. */
 export { otlpRoutes };
+
+/**
+ * Every table with the prefixes it is mounted under, in the order requests try them: the one
+ * list the worker routes by and the route-table test and router bench walk.
+ */
+export const ROUTE_GROUPS: readonly { routes: readonly Route[]; prefixes: readonly string[] }[] = [
+  { routes: apiRoutes, prefixes: API_PREFIXES },
+  { routes: apiRoutesV3, prefixes: API_V3_PREFIXES },
+  { routes: otlpRoutes, prefixes: [""] },
+  { routes: rootRoutes, prefixes: ROOT_PREFIXES },
+];
