@@ -27,3 +27,10 @@ export function databaseErrorText(error: unknown): string {
   }
   return parts.join(" | ");
 }
+
+/** `items` cut into consecutive slices of at most `size` (none for an empty list), in order. */
+export function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,3 +1,4 @@
+export * from "./enums";
 export * from "./tables/index";
 export * from "./wire/artifacts";
 export * from "./wire/auth";

@@ -1,15 +1,9 @@
-import { MlflowError } from "@edgeflow/schema";
+import { type FileInfoWire, MlflowError } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
 import { getModelVersionRow } from "../registry/reader";
 import { getRunRow } from "../tracking/run-reader";
 import { joinArtifactPath, proxiedArtifactPath, validateArtifactPath } from "./paths";
 import type { ArtifactEntry, ArtifactObject, ArtifactStore, ByteRange, MultipartCredential } from "./store";
-
-export interface FileInfoWire {
-  path: string;
-  is_dir: boolean;
-  file_size?: number;
-}
 
 function toFileInfo(entry: ArtifactEntry, parent: string): FileInfoWire {
   return {

@@ -8,6 +8,7 @@ import {
 } from "@edgeflow/schema";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db";
+import { jsonValues } from "../json-rows";
 import type { Principal } from "./authenticate";
 import { allows, type Need, permissionDenied } from "./permissions";
 
@@ -56,7 +57,7 @@ export async function requireExperiments(
           .where(
             and(
               eq(experimentPermissions.userId, caller.principal.id),
-              sql`${experimentPermissions.experimentId} IN (SELECT value FROM json_each(${JSON.stringify(numeric)}))`,
+              sql`${experimentPermissions.experimentId} IN ${jsonValues(numeric)}`,
             ),
           );
   const stored = new Map(rows.map((row) => [String(row.id), row.permission]));
@@ -86,7 +87,7 @@ export async function requireRuns(
         eq(experimentPermissions.userId, caller.principal.id),
       ),
     )
-    .where(sql`${runs.runUuid} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(runIds)])}))`);
+    .where(sql`${runs.runUuid} IN ${jsonValues([...new Set(runIds)])}`);
   const byRun = new Map(rows.map((row) => [row.runId, row]));
   for (const runId of runIds) {
     const row = byRun.get(runId);

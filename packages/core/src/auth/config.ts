@@ -1,4 +1,4 @@
-import { MlflowError, type PermissionName } from "@edgeflow/schema";
+import { MlflowError, type PermissionName, permissionNames } from "@edgeflow/schema";
 import { isPermissionName } from "./permissions";
 
 /**
@@ -33,7 +33,7 @@ export function authConfigOf(vars: AuthVars): AuthConfig {
     // Refusing to serve is safer than guessing what a misspelt permission meant.
     throw new MlflowError(
       "TEMPORARILY_UNAVAILABLE",
-      `EDGEFLOW_DEFAULT_PERMISSION is '${configured}'; it must be one of READ, EDIT, MANAGE, NO_PERMISSIONS.`,
+      `EDGEFLOW_DEFAULT_PERMISSION is '${configured}'; it must be one of ${permissionNames.join(", ")}.`,
     );
   }
   // `echo ... | wrangler secret put` keeps the newline: it is never meant as part of the secret.

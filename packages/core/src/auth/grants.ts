@@ -1,11 +1,14 @@
 import {
+  type ExperimentPermissionWire,
   experimentPermissions,
   experiments,
   MlflowError,
   type PermissionName,
+  type RegisteredModelPermissionWire,
   registeredModelPermissions,
 } from "@edgeflow/schema";
 import { and, eq } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type Database, databaseErrorText } from "../db";
 import { validatePermission } from "./permissions";
 import { getUserRow } from "./users";
@@ -35,162 +38,123 @@ async function requireExperiment(db: Database, experimentId: string): Promise<nu
 
 const isDuplicate = (error: unknown) => /UNIQUE constraint failed/.test(databaseErrorText(error));
 
-export interface ExperimentGrant {
-  experiment_id: string;
-  user_id: number;
-  permission: string;
+type PermissionTable = typeof experimentPermissions | typeof registeredModelPermissions;
+
+/**
+ * One kind of permission: its table and the column naming the resource, how a request's id (an
+ * experiment id, a model name) becomes that column's value, and MLflow's words for both.
+ */
+interface GrantKind<Key, Wire> {
+  table: PermissionTable;
+  column: AnySQLiteColumn;
+  label: string;
+  idName: string;
+  /** The stored key of the resource `id` names, or the resource's 404 (creating a permission). */
+  existing(db: Database, id: string): Promise<Key>;
+  /** The stored key `id` stands for, without a lookup (reading, changing, deleting a permission). */
+  keyOf(id: string): Key;
+  row(key: Key, userId: number, permission: PermissionName): PermissionTable["$inferInsert"];
+  wire(key: Key, userId: number, permission: PermissionName): Wire;
 }
 
-export interface ModelGrant {
-  name: string;
-  user_id: number;
-  permission: string;
+/** MLflow's create, get, update and delete of one kind of permission, plus the creator's grant. */
+function grantStore<Key, Wire>(kind: GrantKind<Key, Wire>) {
+  const where = (id: string, userId: number) =>
+    and(eq(kind.column, kind.keyOf(id)), eq(kind.table.userId, userId));
+  const notFound = (id: string, username: string) =>
+    MlflowError.notFound(`${kind.label} with ${kind.idName}=${id} and username=${username} not found`);
+  return {
+    async create(db: Database, id: string, username: string, permission: string): Promise<Wire> {
+      const level = validatePermission(permission);
+      const user = await getUserRow(db, username);
+      const key = await kind.existing(db, id);
+      try {
+        await db.insert(kind.table).values(kind.row(key, user.id, level));
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+        throw MlflowError.alreadyExists(
+          `${kind.label} (${kind.idName}=${id}, username=${username}) already exists.`,
+        );
+      }
+      return kind.wire(key, user.id, level);
+    },
+    async get(db: Database, id: string, username: string): Promise<Wire> {
+      const user = await getUserRow(db, username);
+      const row = await db
+        .select({ permission: kind.table.permission })
+        .from(kind.table)
+        .where(where(id, user.id))
+        .get();
+      if (!row) throw notFound(id, username);
+      return kind.wire(kind.keyOf(id), user.id, row.permission);
+    },
+    async update(db: Database, id: string, username: string, permission: string): Promise<void> {
+      const level = validatePermission(permission);
+      const user = await getUserRow(db, username);
+      const updated = await db
+        .update(kind.table)
+        .set({ permission: level })
+        .where(where(id, user.id))
+        .returning({ key: kind.column });
+      if (updated.length === 0) throw notFound(id, username);
+    },
+    async delete(db: Database, id: string, username: string): Promise<void> {
+      const user = await getUserRow(db, username);
+      const deleted = await db.delete(kind.table).where(where(id, user.id)).returning({ key: kind.column });
+      if (deleted.length === 0) throw notFound(id, username);
+    },
+    /** Sets the permission whether or not one exists (no lookup of the resource). */
+    async grant(db: Database, key: Key, userId: number, permission: PermissionName): Promise<void> {
+      await db
+        .insert(kind.table)
+        .values(kind.row(key, userId, permission))
+        .onConflictDoUpdate({ target: [kind.table.userId, kind.column], set: { permission } });
+    },
+  };
 }
 
-export async function createExperimentPermission(
-  db: Database,
-  experimentId: string,
-  username: string,
-  permission: string,
-): Promise<ExperimentGrant> {
-  const level = validatePermission(permission);
-  const user = await getUserRow(db, username);
-  const id = await requireExperiment(db, experimentId);
-  try {
-    await db.insert(experimentPermissions).values({ experimentId: id, userId: user.id, permission: level });
-  } catch (error) {
-    if (!isDuplicate(error)) throw error;
-    throw MlflowError.alreadyExists(
-      `Experiment permission (experiment_id=${experimentId}, username=${username}) already exists.`,
-    );
-  }
-  return { experiment_id: String(id), user_id: user.id, permission: level };
-}
+const experimentGrants = grantStore<number, ExperimentPermissionWire>({
+  table: experimentPermissions,
+  column: experimentPermissions.experimentId,
+  label: "Experiment permission",
+  idName: "experiment_id",
+  existing: requireExperiment,
+  keyOf: (id) => (EXPERIMENT_ID.test(id) ? Number(id) : -1),
+  row: (experimentId, userId, permission) => ({ experimentId, userId, permission }),
+  wire: (experimentId, userId, permission) => ({
+    experiment_id: String(experimentId),
+    user_id: userId,
+    permission,
+  }),
+});
 
-function experimentGrantNotFound(experimentId: string, username: string): MlflowError {
-  return MlflowError.notFound(
-    `Experiment permission with experiment_id=${experimentId} and username=${username} not found`,
-  );
-}
+const modelGrants = grantStore<string, RegisteredModelPermissionWire>({
+  table: registeredModelPermissions,
+  column: registeredModelPermissions.name,
+  label: "Registered model permission",
+  idName: "name",
+  existing: async (db, name) => {
+    await requireModel(db, name);
+    return name;
+  },
+  keyOf: (name) => name,
+  row: (name, userId, permission) => ({ name, userId, permission }),
+  wire: (name, userId, permission) => ({ name, user_id: userId, permission }),
+});
 
-function experimentGrantWhere(experimentId: string, userId: number) {
-  const id = EXPERIMENT_ID.test(experimentId) ? Number(experimentId) : -1;
-  return and(eq(experimentPermissions.experimentId, id), eq(experimentPermissions.userId, userId));
-}
+export const {
+  create: createExperimentPermission,
+  get: getExperimentPermission,
+  update: updateExperimentPermission,
+  delete: deleteExperimentPermission,
+} = experimentGrants;
 
-export async function getExperimentPermission(
-  db: Database,
-  experimentId: string,
-  username: string,
-): Promise<ExperimentGrant> {
-  const user = await getUserRow(db, username);
-  const row = await db
-    .select()
-    .from(experimentPermissions)
-    .where(experimentGrantWhere(experimentId, user.id))
-    .get();
-  if (!row) throw experimentGrantNotFound(experimentId, username);
-  return { experiment_id: String(row.experimentId), user_id: row.userId, permission: row.permission };
-}
-
-export async function updateExperimentPermission(
-  db: Database,
-  experimentId: string,
-  username: string,
-  permission: string,
-): Promise<void> {
-  const level = validatePermission(permission);
-  const user = await getUserRow(db, username);
-  const updated = await db
-    .update(experimentPermissions)
-    .set({ permission: level })
-    .where(experimentGrantWhere(experimentId, user.id))
-    .returning({ id: experimentPermissions.experimentId });
-  if (updated.length === 0) throw experimentGrantNotFound(experimentId, username);
-}
-
-export async function deleteExperimentPermission(
-  db: Database,
-  experimentId: string,
-  username: string,
-): Promise<void> {
-  const user = await getUserRow(db, username);
-  const deleted = await db
-    .delete(experimentPermissions)
-    .where(experimentGrantWhere(experimentId, user.id))
-    .returning({ id: experimentPermissions.experimentId });
-  if (deleted.length === 0) throw experimentGrantNotFound(experimentId, username);
-}
-
-export async function createRegisteredModelPermission(
-  db: Database,
-  name: string,
-  username: string,
-  permission: string,
-): Promise<ModelGrant> {
-  const level = validatePermission(permission);
-  const user = await getUserRow(db, username);
-  await requireModel(db, name);
-  try {
-    await db.insert(registeredModelPermissions).values({ name, userId: user.id, permission: level });
-  } catch (error) {
-    if (!isDuplicate(error)) throw error;
-    throw MlflowError.alreadyExists(
-      `Registered model permission (name=${name}, username=${username}) already exists.`,
-    );
-  }
-  return { name, user_id: user.id, permission: level };
-}
-
-function modelGrantNotFound(name: string, username: string): MlflowError {
-  return MlflowError.notFound(
-    `Registered model permission with name=${name} and username=${username} not found`,
-  );
-}
-
-function modelGrantWhere(name: string, userId: number) {
-  return and(eq(registeredModelPermissions.name, name), eq(registeredModelPermissions.userId, userId));
-}
-
-export async function getRegisteredModelPermission(
-  db: Database,
-  name: string,
-  username: string,
-): Promise<ModelGrant> {
-  const user = await getUserRow(db, username);
-  const row = await db.select().from(registeredModelPermissions).where(modelGrantWhere(name, user.id)).get();
-  if (!row) throw modelGrantNotFound(name, username);
-  return { name: row.name, user_id: row.userId, permission: row.permission };
-}
-
-export async function updateRegisteredModelPermission(
-  db: Database,
-  name: string,
-  username: string,
-  permission: string,
-): Promise<void> {
-  const level = validatePermission(permission);
-  const user = await getUserRow(db, username);
-  const updated = await db
-    .update(registeredModelPermissions)
-    .set({ permission: level })
-    .where(modelGrantWhere(name, user.id))
-    .returning({ name: registeredModelPermissions.name });
-  if (updated.length === 0) throw modelGrantNotFound(name, username);
-}
-
-export async function deleteRegisteredModelPermission(
-  db: Database,
-  name: string,
-  username: string,
-): Promise<void> {
-  const user = await getUserRow(db, username);
-  const deleted = await db
-    .delete(registeredModelPermissions)
-    .where(modelGrantWhere(name, user.id))
-    .returning({ name: registeredModelPermissions.name });
-  if (deleted.length === 0) throw modelGrantNotFound(name, username);
-}
+export const {
+  create: createRegisteredModelPermission,
+  get: getRegisteredModelPermission,
+  update: updateRegisteredModelPermission,
+  delete: deleteRegisteredModelPermission,
+} = modelGrants;
 
 /** MLflow's after-request hooks: the creator of an experiment or model gets MANAGE on it. */
 export async function grantCreator(
@@ -199,21 +163,7 @@ export async function grantCreator(
   resource: { experimentId: string } | { modelName: string },
   permission: PermissionName = "MANAGE",
 ): Promise<void> {
-  if ("experimentId" in resource) {
-    await db
-      .insert(experimentPermissions)
-      .values({ experimentId: Number(resource.experimentId), userId, permission })
-      .onConflictDoUpdate({
-        target: [experimentPermissions.userId, experimentPermissions.experimentId],
-        set: { permission },
-      });
-    return;
-  }
-  await db
-    .insert(registeredModelPermissions)
-    .values({ name: resource.modelName, userId, permission })
-    .onConflictDoUpdate({
-      target: [registeredModelPermissions.userId, registeredModelPermissions.name],
-      set: { permission },
-    });
+  if ("experimentId" in resource)
+    await experimentGrants.grant(db, Number(resource.experimentId), userId, permission);
+  else await modelGrants.grant(db, resource.modelName, userId, permission);
 }

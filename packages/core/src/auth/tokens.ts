@@ -1,4 +1,12 @@
-import { type ApiTokenWire, apiTokens, MlflowError, type UserRow, users } from "@edgeflow/schema";
+import {
+  type ApiTokenWire,
+  apiTokens,
+  type CreateApiToken,
+  type Infer,
+  MlflowError,
+  type UserRow,
+  users,
+} from "@edgeflow/schema";
 import { and, desc, eq, gt } from "drizzle-orm";
 import type { Database } from "../db";
 import { randomBytes, sha256Hex, toBase64Url, toHex } from "./encoding";
@@ -17,7 +25,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function createApiToken(
   db: Database,
   owner: { id: number; username: string },
-  input: { name?: string; expires_in_days?: number },
+  input: Infer<typeof CreateApiToken.spec>,
   now: number,
 ): Promise<{ token: string; token_info: ApiTokenWire }> {
   const name = input.name ?? "";

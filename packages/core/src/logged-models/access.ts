@@ -1,8 +1,9 @@
 import { loggedModels } from "@edgeflow/schema";
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { type Caller, requireExperiments } from "../auth/access";
 import type { Need } from "../auth/permissions";
 import type { Database } from "../db";
+import { jsonValues } from "../json-rows";
 import { loggedModelNotFound } from "./reader";
 
 /**
@@ -19,12 +20,7 @@ export async function requireLoggedModels(
   const rows = await db
     .select({ id: loggedModels.modelId, experimentId: loggedModels.experimentId })
     .from(loggedModels)
-    .where(
-      inArray(
-        loggedModels.modelId,
-        sql`(select value from json_each(${JSON.stringify([...new Set(modelIds)])}))`,
-      ),
-    );
+    .where(inArray(loggedModels.modelId, jsonValues([...new Set(modelIds)])));
   const experimentOf = new Map(rows.map((row) => [row.id, String(row.experimentId)]));
   const experimentIds = modelIds.map((id) => {
     const experimentId = experimentOf.get(id);

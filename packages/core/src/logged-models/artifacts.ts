@@ -1,5 +1,4 @@
-import { MlflowError } from "@edgeflow/schema";
-import type { FileInfoWire } from "../artifacts/operations";
+import { type FileInfoWire, MlflowError } from "@edgeflow/schema";
 import { joinArtifactPath, proxiedArtifactPath, validateArtifactPath } from "../artifacts/paths";
 import type { ArtifactObject, ByteRange } from "../artifacts/store";
 import type { TrackingContext } from "../context";

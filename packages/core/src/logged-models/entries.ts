@@ -3,11 +3,12 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonRows, jsonValues } from "../json-rows";
 import { getLoggedModelRow } from "./reader";
 import { checkEntries, type Entry } from "./validation";
 
-/** Rows travel as one JSON parameter expanded by json_each: any count stays one statement. */
-const rowsOf = (entries: readonly Entry[]) => JSON.stringify(entries.map((e) => [e.key, e.value]));
+/** Rows travel as one JSON parameter: any count stays one statement. */
+const rowsOf = (entries: readonly Entry[]) => jsonRows(entries.map((e) => [e.key, e.value]));
 
 /** Params are immutable: logging a key again with the same value is a no-op. */
 export function paramStatements(
@@ -19,9 +20,7 @@ export function paramStatements(
   return [
     ctx.db
       .insert(loggedModelParams)
-      .select(
-        sql`select ${modelId}, j.value->>0, j.value->>1 from json_each(${rowsOf(entries)}) as j where true`,
-      )
+      .select(sql`select ${modelId}, j.value->>0, j.value->>1 from ${rowsOf(entries)} as j where true`)
       .onConflictDoNothing(),
   ];
 }
@@ -36,9 +35,7 @@ export function tagStatements(
   return [
     ctx.db
       .insert(loggedModelTags)
-      .select(
-        sql`select ${modelId}, j.value->>0, j.value->>1 from json_each(${rowsOf(entries)}) as j where true`,
-      )
+      .select(sql`select ${modelId}, j.value->>0, j.value->>1 from ${rowsOf(entries)} as j where true`)
       .onConflictDoUpdate({
         target: [loggedModelTags.modelId, loggedModelTags.key],
         set: { value: sql`excluded.tag_value` },
@@ -53,10 +50,7 @@ async function rejectChangedParams(ctx: TrackingContext, modelId: string, entrie
     .where(
       and(
         eq(loggedModelParams.modelId, modelId),
-        inArray(
-          loggedModelParams.key,
-          sql`(select value from json_each(${JSON.stringify(entries.map((e) => e.key))}))`,
-        ),
+        inArray(loggedModelParams.key, jsonValues(entries.map((e) => e.key))),
       ),
     );
   const old = new Map(existing.map((row) => [row.key, row.value]));

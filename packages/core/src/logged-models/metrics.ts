@@ -1,24 +1,15 @@
-import { loggedModelMetrics, loggedModels } from "@edgeflow/schema";
+import { loggedModelMetrics, loggedModels, type MetricWire } from "@edgeflow/schema";
 import { inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
+import { jsonRows, jsonValues } from "../json-rows";
 import { encodeMetricValue } from "../tracking/metric-values";
 import { loggedModelNotFound } from "./reader";
-
-export interface ModelMetricInput {
-  key: string;
-  value: number;
-  timestamp: number;
-  step?: number;
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
-}
 
 /** [model_id, key, timestamp, step, value, is_nan, dataset_name, dataset_digest] */
 type ModelPointRow = [string, string, number, number, number, 0 | 1, string | null, string | null];
 
-function modelPointRows(metrics: readonly ModelMetricInput[]): ModelPointRow[] {
+function modelPointRows(metrics: readonly MetricWire[]): ModelPointRow[] {
   const unique = new Map<string, ModelPointRow>();
   for (const metric of metrics) {
     if (!metric.model_id) continue;
@@ -42,14 +33,14 @@ function modelPointRows(metrics: readonly ModelMetricInput[]): ModelPointRow[] {
 /** Metrics naming a logged model must name one that exists (checked before the batch). */
 export async function requireMetricModels(
   ctx: TrackingContext,
-  metrics: readonly ModelMetricInput[],
+  metrics: readonly MetricWire[],
 ): Promise<void> {
   const ids = [...new Set(metrics.flatMap((m) => (m.model_id ? [m.model_id] : [])))];
   if (ids.length === 0) return;
   const found = await ctx.db
     .select({ id: loggedModels.modelId })
     .from(loggedModels)
-    .where(inArray(loggedModels.modelId, sql`(select value from json_each(${JSON.stringify(ids)}))`));
+    .where(inArray(loggedModels.modelId, jsonValues(ids)));
   const known = new Set(found.map((row) => row.id));
   const missing = ids.find((id) => !known.has(id));
   if (missing !== undefined) throw loggedModelNotFound(missing);
@@ -64,7 +55,7 @@ export async function requireMetricModels(
 export function modelMetricStatements(
   ctx: TrackingContext,
   runId: string,
-  metrics: readonly ModelMetricInput[],
+  metrics: readonly MetricWire[],
 ): BatchItem<"sqlite">[] {
   const rows = modelPointRows(metrics);
   if (rows.length === 0) return [];
@@ -72,7 +63,7 @@ export function modelMetricStatements(
     ctx.db
       .insert(loggedModelMetrics)
       .select(
-        sql`select j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, ${runId}, j.value->>6, j.value->>7 from json_each(${JSON.stringify(rows)}) as j join ${loggedModels} on ${loggedModels.modelId} = j.value->>0 where not exists (select 1 from ${loggedModelMetrics} m where m.model_id = j.value->>0 and m.metric_name = j.value->>1 and m.metric_timestamp_ms = j.value->>2 and m.metric_step = j.value->>3 and m.run_id = ${runId})`,
+        sql`select j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, ${runId}, j.value->>6, j.value->>7 from ${jsonRows(rows)} as j join ${loggedModels} on ${loggedModels.modelId} = j.value->>0 where not exists (select 1 from ${loggedModelMetrics} m where m.model_id = j.value->>0 and m.metric_name = j.value->>1 and m.metric_timestamp_ms = j.value->>2 and m.metric_step = j.value->>3 and m.run_id = ${runId})`,
       ),
   ];
 }

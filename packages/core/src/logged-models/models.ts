@@ -1,5 +1,7 @@
 import {
-  type LoggedModelStatusName,
+  type CreateLoggedModel,
+  type Infer,
+  type LoggedModelStatus,
   type LoggedModelWire,
   loggedModels,
   MlflowError,
@@ -32,14 +34,7 @@ export async function getLoggedModel(ctx: TrackingContext, modelId: string): Pro
  */
 export async function createLoggedModel(
   ctx: TrackingContext,
-  input: {
-    experiment_id: string;
-    name?: string;
-    model_type?: string;
-    source_run_id?: string;
-    params?: { key?: string; value?: string }[];
-    tags?: { key?: string; value?: string }[];
-  },
+  input: Infer<typeof CreateLoggedModel.spec>,
 ): Promise<LoggedModelWire> {
   const name = input.name || undefined;
   validateLoggedModelName(name);
@@ -77,7 +72,7 @@ export async function createLoggedModel(
 export async function finalizeLoggedModel(
   ctx: TrackingContext,
   modelId: string,
-  status: LoggedModelStatusName,
+  status: LoggedModelStatus,
 ): Promise<LoggedModelWire> {
   await getLoggedModelRow(ctx, modelId, { includeDeleted: true });
   await ctx.db

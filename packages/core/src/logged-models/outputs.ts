@@ -2,6 +2,7 @@ import { inputs, MlflowError, type ModelOutputWire } from "@edgeflow/schema";
 import { sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonRows } from "../json-rows";
 import { newUuid } from "../names";
 import { getRunRow, requireActiveRun } from "../tracking/run-reader";
 import { validateRunId } from "../validation";
@@ -30,7 +31,7 @@ export async function logRunOutputs(
     ctx.db
       .insert(inputs)
       .select(
-        sql`select j.value->>0, 'RUN_OUTPUT', ${runId}, 'MODEL_OUTPUT', j.value->>1, j.value->>2 from json_each(${JSON.stringify(rows)}) as j where true`,
+        sql`select j.value->>0, 'RUN_OUTPUT', ${runId}, 'MODEL_OUTPUT', j.value->>1, j.value->>2 from ${jsonRows(rows)} as j where true`,
       )
       .onConflictDoNothing(),
   ]);

@@ -9,8 +9,9 @@ import {
   loggedModelTags,
   MlflowError,
 } from "@edgeflow/schema";
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { jsonValues } from "../json-rows";
 import { groupBy } from "../tracking/run-reader";
 
 export function loggedModelNotFound(modelId: string): MlflowError {
@@ -46,8 +47,6 @@ export interface LoggedModelParts {
   metrics: LoggedModelMetricRow[];
 }
 
-const idList = (ids: readonly string[]) => sql`(select value from json_each(${JSON.stringify(ids)}))`;
-
 /**
  * Whole logged models (info, params, tags, every metric point) for a list of ids in one batch of
  * four queries, in the order of `modelIds`; ids naming no model are skipped.
@@ -57,7 +56,7 @@ export async function loadLoggedModels(
   modelIds: string[],
 ): Promise<LoggedModelParts[]> {
   if (modelIds.length === 0) return [];
-  const ids = idList(modelIds);
+  const ids = jsonValues(modelIds);
   const [modelRows, paramRows, tagRows, metricRows] = await ctx.db.batch([
     ctx.db.select().from(loggedModels).where(inArray(loggedModels.modelId, ids)),
     ctx.db

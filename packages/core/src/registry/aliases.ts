@@ -1,4 +1,11 @@
-import { type ModelVersionWire, modelVersions, registeredModelAliases } from "@edgeflow/schema";
+import {
+  type Infer,
+  type ModelVersionWire,
+  modelVersions,
+  type RegisteredModelAliasRef,
+  registeredModelAliases,
+  type SetRegisteredModelAlias,
+} from "@edgeflow/schema";
 import { and, eq, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { aliasNotFound, versionNotFound } from "./errors";
@@ -12,7 +19,7 @@ import { modelVersionToWire } from "./wire";
  */
 export async function setRegisteredModelAlias(
   ctx: TrackingContext,
-  input: { name: string; alias: string; version: string },
+  input: Infer<typeof SetRegisteredModelAlias.spec>,
 ): Promise<void> {
   validateModelName(input.name);
   validateAliasName(input.alias);
@@ -33,7 +40,7 @@ export async function setRegisteredModelAlias(
 /** Deleting an alias the model does not have is not an error (MLflow's rule). */
 export async function deleteRegisteredModelAlias(
   ctx: TrackingContext,
-  input: { name: string; alias: string },
+  input: Infer<typeof RegisteredModelAliasRef.spec>,
 ): Promise<void> {
   validateModelName(input.name);
   validateAliasName(input.alias);
@@ -45,7 +52,7 @@ export async function deleteRegisteredModelAlias(
 
 export async function getModelVersionByAlias(
   ctx: TrackingContext,
-  input: { name: string; alias: string },
+  input: Infer<typeof RegisteredModelAliasRef.spec>,
 ): Promise<ModelVersionWire> {
   validateModelName(input.name);
   validateAliasName(input.alias);

@@ -1,15 +1,21 @@
 import {
+  type CreateModelVersion,
+  type DeleteModelVersionTag,
+  type Infer,
   loggedModelTags,
   MlflowError,
   type ModelVersionWire,
   modelVersions,
   modelVersionTags,
   registeredModels,
+  type SetModelVersionTag,
+  type TransitionModelVersionStage,
 } from "@edgeflow/schema";
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonRows } from "../json-rows";
 import { validateKeyName } from "../validation";
 import { modelNotFound, versionNotFound } from "./errors";
 import { getModelVersionRow, getRegisteredModelRow, loadModelVersions } from "./reader";
@@ -68,15 +74,7 @@ function recordRegistration(ctx: TrackingContext, name: string, modelId: string)
  */
 export async function createModelVersion(
   ctx: TrackingContext,
-  input: {
-    name: string;
-    source: string;
-    run_id?: string;
-    tags?: { key?: string; value?: string }[];
-    run_link?: string;
-    description?: string;
-    model_id?: string;
-  },
+  input: Infer<typeof CreateModelVersion.spec>,
 ): Promise<ModelVersionWire> {
   const name = validateModelName(input.name);
   const resolved = await resolveModelSource(
@@ -123,7 +121,7 @@ export async function createModelVersion(
     ctx.db
       .insert(modelVersionTags)
       .select(
-        sql`SELECT ${registeredModels.name}, ${registeredModels.lastVersion}, j.value->>0, j.value->>1 FROM ${registeredModels}, json_each(${JSON.stringify([...tags])}) AS j WHERE ${ofModel}`,
+        sql`SELECT ${registeredModels.name}, ${registeredModels.lastVersion}, j.value->>0, j.value->>1 FROM ${registeredModels}, ${jsonRows([...tags])} AS j WHERE ${ofModel}`,
       ),
     ...(resolved.modelId ? [recordRegistration(ctx, name, resolved.modelId)] : []),
   ]);
@@ -163,7 +161,7 @@ export async function updateModelVersion(
  */
 export async function transitionModelVersionStage(
   ctx: TrackingContext,
-  input: { name: string; version: string; stage: string; archive_existing_versions?: boolean },
+  input: Infer<typeof TransitionModelVersionStage.spec>,
 ): Promise<ModelVersionWire> {
   const stage = canonicalStage(input.stage);
   const archive = input.archive_existing_versions ?? false;
@@ -227,7 +225,7 @@ export async function getModelVersionDownloadUri(
 /** Inserted only if the version exists, in the same statement: no window for a concurrent delete. */
 export async function setModelVersionTag(
   ctx: TrackingContext,
-  input: { name: string; version: string; key: string; value?: string },
+  input: Infer<typeof SetModelVersionTag.spec>,
 ): Promise<void> {
   const value = input.value ?? "";
   validateRegistryTag("Model version", input.key, value);
@@ -248,7 +246,7 @@ export async function setModelVersionTag(
 /** Deleting a tag the version does not have is not an error (MLflow's rule). */
 export async function deleteModelVersionTag(
   ctx: TrackingContext,
-  input: { name: string; version: string; key: string },
+  input: Infer<typeof DeleteModelVersionTag.spec>,
 ): Promise<void> {
   validateKeyName("tag", input.key);
   const row = await getModelVersionRow(ctx, input.name, input.version);

@@ -9,7 +9,7 @@ import {
 } from "@edgeflow/schema";
 import { and, asc, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
-import { jsonList } from "../search/condition";
+import { jsonRows, jsonValues } from "../json-rows";
 import { groupBy } from "../tracking/run-reader";
 import { modelNotFound, versionNotFound } from "./errors";
 import { parseVersion, validateModelName } from "./validation";
@@ -30,8 +30,8 @@ const insertionOrder = (table: typeof registeredModelTags | typeof modelVersionT
 
 /** `(name, version) IN (...)` with the pairs bound as one JSON parameter, however many. */
 function isVersionIn(name: SQLWrapper, version: SQLWrapper, keys: readonly VersionKey[]): SQL {
-  const pairs = JSON.stringify(keys.map((key) => [key.name, key.version]));
-  return sql`(${name}, ${version}) IN (SELECT value->>0, value->>1 FROM json_each(${pairs}))`;
+  const pairs = jsonRows(keys.map((key) => [key.name, key.version]));
+  return sql`(${name}, ${version}) IN (SELECT value->>0, value->>1 FROM ${pairs})`;
 }
 
 export async function getRegisteredModelRow(ctx: TrackingContext, name: string): Promise<RegisteredModelRow> {
@@ -108,7 +108,7 @@ export async function loadRegisteredModels(
   names: string[],
 ): Promise<RegisteredModelParts[]> {
   if (names.length === 0) return [];
-  const inNames = jsonList(names);
+  const inNames = jsonValues(names);
   const perStage = ctx.db
     .select({
       name: modelVersions.name,

@@ -1,4 +1,6 @@
 import {
+  type CreateRegisteredModel,
+  type Infer,
   type ModelVersionWire,
   modelVersions,
   type RegisteredModelWire,
@@ -8,6 +10,7 @@ import {
 import { and, eq, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { databaseErrorText } from "../db";
+import { jsonRows } from "../json-rows";
 import { validateKeyName } from "../validation";
 import { modelAlreadyExists, modelNotFound } from "./errors";
 import { getRegisteredModelRow, loadRegisteredModels } from "./reader";
@@ -28,7 +31,7 @@ export async function getRegisteredModel(ctx: TrackingContext, name: string): Pr
 
 export async function createRegisteredModel(
   ctx: TrackingContext,
-  input: { name: string; tags?: { key?: string; value?: string }[]; description?: string },
+  input: Infer<typeof CreateRegisteredModel.spec>,
 ): Promise<RegisteredModelWire> {
   const name = validateModelName(input.name);
   // A key given twice keeps its last value, as MLflow's store does.
@@ -46,9 +49,7 @@ export async function createRegisteredModel(
         .values({ name, creationTime: now, lastUpdatedTime: now, description: input.description ?? "" }),
       ctx.db
         .insert(registeredModelTags)
-        .select(
-          sql`SELECT ${name}, j.value->>0, j.value->>1 FROM json_each(${JSON.stringify([...tags])}) AS j WHERE true`,
-        ),
+        .select(sql`SELECT ${name}, j.value->>0, j.value->>1 FROM ${jsonRows([...tags])} AS j WHERE true`),
     ]);
   } catch (error) {
     if (isNameTaken(error)) throw modelAlreadyExists(name);

@@ -1,5 +1,12 @@
-import { invalidValue, type ModelVersionWire, type RegisteredModelWire } from "@edgeflow/schema";
+import {
+  type Infer,
+  invalidValue,
+  type ModelVersionWire,
+  type RegisteredModelWire,
+  type SearchRegisteredModels,
+} from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
+import { slices } from "../db";
 import { limits } from "../limits";
 import {
   compileModelVersionSearch,
@@ -11,12 +18,8 @@ import { validateMaxResults } from "../validation";
 import { loadModelVersions, loadRegisteredModels } from "./reader";
 import { modelVersionToWire, registeredModelToWire } from "./wire";
 
-interface SearchInput {
-  filter?: string;
-  max_results?: number;
-  order_by?: string[];
-  page_token?: string;
-}
+/** A search request: SearchRegisteredModels and SearchModelVersions carry the same fields. */
+type SearchInput = Infer<typeof SearchRegisteredModels.spec>;
 
 /**
  * MLflow's handlers refuse an oversized max_results before the store sees it, with the generic
@@ -73,8 +76,8 @@ export async function searchModelVersions(
   const keys = await ctx.db.all<{ name: string; version: number }>(query);
   const page = keys.slice(0, maxResults);
   const versions: ModelVersionWire[] = [];
-  for (let i = 0; i < page.length; i += LOAD_SLICE) {
-    for (const parts of await loadModelVersions(ctx, page.slice(i, i + LOAD_SLICE))) {
+  for (const slice of slices(page, LOAD_SLICE)) {
+    for (const parts of await loadModelVersions(ctx, slice)) {
       versions.push(modelVersionToWire(parts));
     }
   }

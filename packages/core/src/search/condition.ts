@@ -1,4 +1,5 @@
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { jsonValues } from "../json-rows";
 import type { RawClause, RawValue } from "./clauses";
 import { invalid, pySet, snippet } from "./errors";
 import { classifyLike, type LikeShape, likeSql } from "./like";
@@ -97,20 +98,15 @@ export function toCondition(clause: RawClause, rules: ValueRules): Condition {
   return { comparator: comparator as "=" | "!=", value: operand };
 }
 
-/** A list bound as one JSON parameter, however long: D1 allows only 100 parameters. */
-export function jsonList(values: readonly (string | number)[]): SQL {
-  return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
-}
-
 export function conditionSql(column: SQLWrapper, condition: Condition): SQL {
   switch (condition.comparator) {
     case "LIKE":
     case "ILIKE":
       return likeSql(column, condition.like, condition.comparator === "ILIKE");
     case "IN":
-      return sql`${column} IN ${jsonList(condition.value)}`;
+      return sql`${column} IN ${jsonValues(condition.value)}`;
     case "NOT IN":
-      return sql`${column} NOT IN ${jsonList(condition.value)}`;
+      return sql`${column} NOT IN ${jsonValues(condition.value)}`;
     default:
       // The comparator is one of a fixed set, so it can be written into the SQL text.
       return sql`${column} ${sql.raw(condition.comparator)} ${condition.value}`;

@@ -1,10 +1,10 @@
 import { loggedModelMetrics, loggedModelParams, loggedModels, loggedModelTags } from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { jsonValues } from "../json-rows";
 import type { RawClause } from "./clauses";
 import {
   type Condition,
   conditionSql,
-  jsonList,
   NUMERIC_COMPARATORS,
   STRING_COMPARATORS,
   toCondition,
@@ -229,7 +229,7 @@ export function compileLoggedModelSearch(query: LoggedModelSearchQuery): SQL {
   const clauses = parseLoggedModelFilter(query.filter);
   const order = orderSql(query.orderBy ?? []);
   const where = [
-    sql`${loggedModels.experimentId} IN ${jsonList(query.experimentIds)}`,
+    sql`${loggedModels.experimentId} IN ${jsonValues(query.experimentIds)}`,
     sql`${loggedModels.lifecycleStage} != 'deleted'`,
     ...(query.visible ? [query.visible(loggedModels.experimentId)] : []),
     ...clauses.map((clause) => filterSql(clause, onDatasets)),

@@ -10,7 +10,8 @@ import {
 } from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { conditionSql, jsonList } from "./condition";
+import { jsonValues } from "../json-rows";
+import { conditionSql } from "./condition";
 import { invalid } from "./errors";
 import { parseRunFilter, type RunFilterClause } from "./filter";
 import { parseRunOrderBy, type RunOrderKey } from "./order-by";
@@ -136,7 +137,7 @@ export function compileRunSearch(query: RunSearchQuery): SQL {
   const clauses = parseRunFilter(query.filter);
   const { joins, order } = orderSql(parseRunOrderBy(query.orderBy));
   const where = [
-    sql`${runs.experimentId} IN ${jsonList(query.experimentIds)}`,
+    sql`${runs.experimentId} IN ${jsonValues(query.experimentIds)}`,
     lifecycleCondition(runs.lifecycleStage, query.viewType),
     ...clauses.map(filterSql),
   ].filter((condition) => condition !== undefined);

@@ -7,7 +7,8 @@ import {
   traceTags,
 } from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { type Condition, conditionSql, jsonList, toCondition, type ValueRules } from "./condition";
+import { jsonValues } from "../json-rows";
+import { type Condition, conditionSql, toCondition, type ValueRules } from "./condition";
 import { invalid, pyList, pySet, snippet } from "./errors";
 import { clausesOf, numericAttribute } from "./filter";
 import { splitIdentifier } from "./identifier";
@@ -280,7 +281,10 @@ export function compileTraceSearch(query: TraceSearchQuery): SQL {
     order.push(sql`${traceInfo.requestTimeMs} DESC`);
   }
   order.push(sql`${traceInfo.traceId} ASC`);
-  const where = [sql`${traceInfo.experimentId} IN ${jsonList(query.experimentIds)}`, ...filtersSql(clauses)];
+  const where = [
+    sql`${traceInfo.experimentId} IN ${jsonValues(query.experimentIds)}`,
+    ...filtersSql(clauses),
+  ];
   return checkStatement(
     sql`SELECT ${traceInfo.traceId} AS "trace_id" FROM ${traceInfo} WHERE ${andAll(where)} ORDER BY ${sql.join(order, sql`, `)} ${pageClause(query.offset, query.limit)}`,
   );

@@ -1,4 +1,4 @@
-import type { ViewType } from "@edgeflow/schema";
+import { type ViewType, viewTypes } from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { invalid } from "./errors";
 
@@ -12,8 +12,6 @@ export function lifecycleCondition(column: SQLWrapper, viewType: ViewType): SQL 
     case "ALL":
       return undefined;
     default:
-      throw invalid(
-        `Invalid view type '${String(viewType)}'. Valid values are ACTIVE_ONLY, DELETED_ONLY, ALL.`,
-      );
+      throw invalid(`Invalid view type '${String(viewType)}'. Valid values are ${viewTypes.join(", ")}.`);
   }
 }

@@ -3,7 +3,7 @@ import { inArray } from "drizzle-orm";
 import { type Caller, requireExperiments } from "../auth/access";
 import type { Need } from "../auth/permissions";
 import type { Database } from "../db";
-import { idList } from "./trace-info";
+import { jsonValues } from "../json-rows";
 
 /**
  * A trace answers with its experiment's permission, as MLflow 3.11's auth plugin checks trace
@@ -21,7 +21,7 @@ export async function requireTraces(
   const rows = await db
     .select({ id: traceInfo.traceId, experimentId: traceInfo.experimentId })
     .from(traceInfo)
-    .where(inArray(traceInfo.traceId, idList([...new Set(traceIds)])));
+    .where(inArray(traceInfo.traceId, jsonValues([...new Set(traceIds)])));
   const experimentOf = new Map(rows.map((row) => [row.id, String(row.experimentId)]));
   const experimentIds = traceIds.flatMap((id) => {
     const experimentId = experimentOf.get(id);

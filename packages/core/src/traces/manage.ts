@@ -2,9 +2,10 @@ import { MlflowError, spans, traceInfo, traceRunLinks, traceTags } from "@edgefl
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonValues } from "../json-rows";
 import { getExperimentRow } from "../tracking/experiments";
 import { getRunRow } from "../tracking/run-reader";
-import { getTraceRow, idList } from "./trace-info";
+import { getTraceRow } from "./trace-info";
 
 /** Tags, deletion and run links of traces (MLflow's set_trace_tag ... link_traces_to_run). */
 
@@ -73,7 +74,7 @@ export async function deleteTraces(ctx: TrackingContext, request: DeleteTracesRe
   const experiment = await getExperimentRow(ctx, request.experimentId);
   const conditions = [eq(traceInfo.experimentId, experiment.experimentId)];
   if (maxTimestampMillis) conditions.push(sql`${traceInfo.requestTimeMs} <= ${maxTimestampMillis}`);
-  if (byIds) conditions.push(inArray(traceInfo.traceId, idList(traceIds)));
+  if (byIds) conditions.push(inArray(traceInfo.traceId, jsonValues(traceIds)));
   const chosen = await ctx.db
     .select({ traceId: traceInfo.traceId })
     .from(traceInfo)
@@ -85,9 +86,9 @@ export async function deleteTraces(ctx: TrackingContext, request: DeleteTracesRe
   const objects = await ctx.db
     .select({ key: spans.contentObject })
     .from(spans)
-    .where(and(inArray(spans.traceId, idList(ids)), isNotNull(spans.contentObject)));
+    .where(and(inArray(spans.traceId, jsonValues(ids)), isNotNull(spans.contentObject)));
   // Tags, metadata, assessments, links and spans go with their trace (ON DELETE CASCADE).
-  await runAtomically(ctx.db, [ctx.db.delete(traceInfo).where(inArray(traceInfo.traceId, idList(ids)))]);
+  await runAtomically(ctx.db, [ctx.db.delete(traceInfo).where(inArray(traceInfo.traceId, jsonValues(ids)))]);
   await Promise.all(objects.map((row) => ctx.artifacts.delete(row.key as string)));
   return ids.length;
 }
@@ -107,7 +108,7 @@ export async function linkTracesToRun(
   const known = await ctx.db
     .select({ traceId: traceInfo.traceId })
     .from(traceInfo)
-    .where(inArray(traceInfo.traceId, idList(traceIds)));
+    .where(inArray(traceInfo.traceId, jsonValues(traceIds)));
   const missing = traceIds.find((id) => !known.some((row) => row.traceId === id));
   if (missing !== undefined) throw MlflowError.notFound(`Trace with ID '${missing}' not found.`);
   await ctx.db

@@ -1,12 +1,12 @@
 import { MlflowError, type TraceInfoV3Wire, type TraceWire, traceInfo } from "@edgeflow/schema";
 import { inArray } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { jsonValues } from "../json-rows";
 
 import { compileTraceSearch, decodePageToken, encodePageToken } from "../search";
 import { readSpans } from "./spans";
 import {
   getTraceRow,
-  idList,
   SPANS_LOCATION_TAG,
   TRACKING_STORE,
   traceInfosToWire,
@@ -97,7 +97,7 @@ export async function searchTraces(
     ? await ctx.db
         .select()
         .from(traceInfo)
-        .where(inArray(traceInfo.traceId, idList(ids)))
+        .where(inArray(traceInfo.traceId, jsonValues(ids)))
     : [];
   const ordered = ids.flatMap((id) => rows.find((row) => row.traceId === id) ?? []);
   const traces = await traceInfosToWire(ctx, ordered);

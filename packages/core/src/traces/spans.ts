@@ -5,12 +5,13 @@ import { proxiedArtifactPath } from "../artifacts/paths";
 import { readText } from "../artifacts/read-text";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonValues } from "../json-rows";
 import type { IngestedSpan, OtelSpanJson } from "../otlp/trace-service";
 import { spanTypeOf } from "../otlp/trace-service";
 import { getExperimentRow } from "../tracking/experiments";
 import { appendToUriPath } from "../uri";
 import { derivedMetadataStatements, deriveTraceInfo } from "./derived";
-import { ARTIFACT_LOCATION_TAG, idList, SPANS_LOCATION_TAG, TRACKING_STORE } from "./trace-info";
+import { ARTIFACT_LOCATION_TAG, SPANS_LOCATION_TAG, TRACKING_STORE } from "./trace-info";
 
 /**
  * Spans logged over OTLP (MLflow's log_spans): each span's JSON goes in its D1 row when small and
@@ -161,7 +162,7 @@ export async function readSpans(
   const rows = await ctx.db
     .select()
     .from(spans)
-    .where(inArray(spans.traceId, idList(traceIds)))
+    .where(inArray(spans.traceId, jsonValues(traceIds)))
     .orderBy(
       asc(spans.traceId),
       sql`CASE WHEN ${spans.parentSpanId} IS NULL THEN 0 ELSE 1 END`,

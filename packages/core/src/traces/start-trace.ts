@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonRows } from "../json-rows";
 import { getExperimentRow } from "../tracking/experiments";
 import { assessmentRowOf } from "./assessments";
 import { traceArtifactUri } from "./spans";
@@ -58,7 +59,7 @@ export async function startTrace(ctx: TrackingContext, info: TraceInfoV3Wire): P
     clientRequestId: info.client_request_id ?? null,
     requestPreview: info.request_preview ?? null,
     responsePreview: info.response_preview ?? null,
-  } as const;
+  } satisfies typeof traceInfo.$inferInsert;
   const tags = { ...info.tags, [ARTIFACT_LOCATION_TAG]: traceArtifactUri(experiment, traceId) };
   const now = ctx.now();
   const statements: BatchItem<"sqlite">[] = [
@@ -101,9 +102,7 @@ export function upsertMap(
   return [
     ctx.db
       .insert(table)
-      .select(
-        sql`select ${traceId}, j.key, j.value from json_each(${JSON.stringify(entries)}) as j where true`,
-      )
+      .select(sql`select ${traceId}, j.key, j.value from ${jsonRows(entries)} as j where true`)
       .onConflictDoUpdate({ target: [table.traceId, table.key], set: { value: sql`excluded.value` } }),
   ];
 }

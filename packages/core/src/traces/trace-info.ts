@@ -10,11 +10,9 @@ import {
   traceRequestMetadata,
   traceTags,
 } from "@edgeflow/schema";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { TrackingContext } from "../context";
-
-/** Trace ids are bound as one JSON list, however many: D1 binds at most 100 parameters. */
-export const idList = (ids: readonly string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+import { jsonValues } from "../json-rows";
 
 export const ARTIFACT_LOCATION_TAG = "mlflow.artifactLocation";
 export const SPANS_LOCATION_TAG = "mlflow.trace.spansLocation";
@@ -44,7 +42,7 @@ export function assessmentToWire(row: AssessmentRow): AssessmentWire {
     trace_id: row.traceId,
     span_id: row.spanId ?? undefined,
     source: {
-      source_type: row.sourceType as "HUMAN",
+      source_type: row.sourceType,
       ...(row.sourceId !== null ? { source_id: row.sourceId } : {}),
     },
     create_time: row.createdTimestamp,
@@ -70,17 +68,17 @@ export async function traceInfosToWire(
     ctx.db
       .select()
       .from(traceTags)
-      .where(inArray(traceTags.traceId, idList(ids)))
+      .where(inArray(traceTags.traceId, jsonValues(ids)))
       .orderBy(asc(traceTags.key)),
     ctx.db
       .select()
       .from(traceRequestMetadata)
-      .where(inArray(traceRequestMetadata.traceId, idList(ids)))
+      .where(inArray(traceRequestMetadata.traceId, jsonValues(ids)))
       .orderBy(asc(traceRequestMetadata.key)),
     ctx.db
       .select()
       .from(assessments)
-      .where(inArray(assessments.traceId, idList(ids)))
+      .where(inArray(assessments.traceId, jsonValues(ids)))
       .orderBy(asc(assessments.createdTimestamp), asc(assessments.assessmentId)),
   ]);
   const mapOf = (entries: { traceId: string; key: string; value: string | null }[], id: string) =>
@@ -117,7 +115,7 @@ export async function traceRowsInOrder(
   const rows = await ctx.db
     .select()
     .from(traceInfo)
-    .where(inArray(traceInfo.traceId, idList(ids)));
+    .where(inArray(traceInfo.traceId, jsonValues(ids)));
   const byId = new Map(rows.map((row) => [row.traceId, row]));
   return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
 }

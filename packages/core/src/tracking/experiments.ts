@@ -3,13 +3,15 @@ import {
   type ExperimentWire,
   experiments,
   experimentTags,
+  type Infer,
   MlflowError,
   runs,
-  type ViewType,
+  type SearchExperiments,
 } from "@edgeflow/schema";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { databaseErrorText } from "../db";
+import { jsonValues } from "../json-rows";
 import { limits } from "../limits";
 import { compileExperimentSearch, decodePageToken, encodePageToken } from "../search";
 import { withTrailingSlash } from "../uri";
@@ -49,7 +51,7 @@ async function withTags(ctx: TrackingContext, rows: ExperimentRow[]): Promise<Ex
   const tagRows = await ctx.db
     .select()
     .from(experimentTags)
-    .where(inArray(experimentTags.experimentId, sql`(select value from json_each(${JSON.stringify(ids)}))`))
+    .where(inArray(experimentTags.experimentId, jsonValues(ids)))
     .orderBy(asc(experimentTags.key));
   return rows.map((row) =>
     experimentToWire(
@@ -185,13 +187,7 @@ export async function deleteExperimentTag(ctx: TrackingContext, id: string, key:
 
 export async function searchExperiments(
   ctx: TrackingContext,
-  input: {
-    max_results?: number;
-    page_token?: string;
-    filter?: string;
-    order_by?: string[];
-    view_type?: ViewType;
-  },
+  input: Infer<typeof SearchExperiments.spec>,
 ): Promise<{ experiments: ExperimentWire[]; next_page_token?: string }> {
   const maxResults = validateMaxResults(
     input.max_results,
@@ -223,7 +219,7 @@ async function loadExperimentRows(ctx: TrackingContext, ids: number[]): Promise<
   const rows = await ctx.db
     .select()
     .from(experiments)
-    .where(inArray(experiments.experimentId, sql`(select value from json_each(${JSON.stringify(ids)}))`));
+    .where(inArray(experiments.experimentId, jsonValues(ids)));
   const byId = new Map(rows.map((row) => [row.experimentId, row]));
   return ids.map((id) => byId.get(id)).filter((row): row is ExperimentRow => row !== undefined);
 }

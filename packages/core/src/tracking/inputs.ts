@@ -10,6 +10,7 @@ import {
 import { sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { runAtomically } from "../db";
+import { jsonRows } from "../json-rows";
 import { limits } from "../limits";
 import { newUuid } from "../names";
 import { validateLength, validateRunId } from "../validation";
@@ -84,20 +85,20 @@ export async function logInputs(
           ctx.db
             .insert(inputs)
             .select(
-              sql`select j.value->>0, 'RUN_INPUT', ${runId}, 'MODEL_INPUT', j.value->>1, 0 from json_each(${JSON.stringify(modelRows)}) as j where true`,
+              sql`select j.value->>0, 'RUN_INPUT', ${runId}, 'MODEL_INPUT', j.value->>1, 0 from ${jsonRows(modelRows)} as j where true`,
             )
             .onConflictDoNothing(),
         ]),
     ctx.db
       .insert(datasets)
       .select(
-        sql`select j.value->>0, ${experimentId}, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, j.value->>6 from json_each(${JSON.stringify(datasetRows)}) as j where true`,
+        sql`select j.value->>0, ${experimentId}, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, j.value->>6 from ${jsonRows(datasetRows)} as j where true`,
       )
       .onConflictDoNothing(),
     ctx.db
       .insert(inputs)
       .select(
-        sql`select j.value->>0, 'DATASET', d.dataset_uuid, 'RUN', ${runId}, 0 from json_each(${JSON.stringify(inputRows)}) as j join ${datasets} d on d.experiment_id = ${experimentId} and d.name = j.value->>1 and d.digest = j.value->>2 where true`,
+        sql`select j.value->>0, 'DATASET', d.dataset_uuid, 'RUN', ${runId}, 0 from ${jsonRows(inputRows)} as j join ${datasets} d on d.experiment_id = ${experimentId} and d.name = j.value->>1 and d.digest = j.value->>2 where true`,
       )
       .onConflictDoNothing(),
     ...(tagRows.length === 0
@@ -106,7 +107,7 @@ export async function logInputs(
           ctx.db
             .insert(inputTags)
             .select(
-              sql`select j.value->>0, j.value->>1, j.value->>2 from json_each(${JSON.stringify(tagRows)}) as j where exists (select 1 from ${inputs} i where i.input_uuid = j.value->>0)`,
+              sql`select j.value->>0, j.value->>1, j.value->>2 from ${jsonRows(tagRows)} as j where exists (select 1 from ${inputs} i where i.input_uuid = j.value->>0)`,
             )
             .onConflictDoNothing(),
         ]),

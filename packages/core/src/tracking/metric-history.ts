@@ -1,6 +1,7 @@
 import { type MetricWire, type MetricWithRunIdWire, MlflowError, metrics } from "@edgeflow/schema";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { jsonValues } from "../json-rows";
 import { limits } from "../limits";
 import { decodePageToken, encodePageToken } from "../search";
 import { validateMaxResults } from "../validation";
@@ -109,12 +110,7 @@ export async function getMetricHistoryBulk(
   const rows = await ctx.db
     .select()
     .from(metrics)
-    .where(
-      and(
-        inArray(metrics.runUuid, sql`(select value from json_each(${JSON.stringify(runIds)}))`),
-        eq(metrics.key, input.metric_key),
-      ),
-    )
+    .where(and(inArray(metrics.runUuid, jsonValues(runIds)), eq(metrics.key, input.metric_key)))
     .orderBy(asc(metrics.runUuid), asc(metrics.timestamp), asc(metrics.step), asc(metrics.value))
     .limit(Math.max(maxResults, 0));
   return { metrics: rows.map((row) => ({ ...metricToWire(row), run_id: row.runUuid })) };

@@ -1,6 +1,7 @@
 import type { MetricBandWire, MetricWithRunIdWire } from "@edgeflow/schema";
 import { sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { jsonRows, jsonValues } from "../json-rows";
 import { limits } from "../limits";
 import { decodeMetricValue } from "./metric-values";
 import { metricToWire } from "./wire";
@@ -41,12 +42,12 @@ interface RunSpan {
 }
 
 /** Each run's first and last step: two index seeks per run. */
-async function runSpans(ctx: TrackingContext, ids: string, key: string): Promise<RunSpan[]> {
+async function runSpans(ctx: TrackingContext, runIds: readonly string[], key: string): Promise<RunSpan[]> {
   const rows = await ctx.db.all<{ runId: string; lo: number | null; hi: number | null }>(sql`
     select r.value as runId,
            (select min(step) from metrics where run_uuid = r.value and key = ${key}) as lo,
            (select max(step) from metrics where run_uuid = r.value and key = ${key}) as hi
-    from json_each(${ids}) as r`);
+    from ${jsonRows(runIds)} as r`);
   return rows.flatMap((row) =>
     row.lo === null || row.hi === null ? [] : [{ runId: row.runId, lo: row.lo, hi: row.hi }],
   );
@@ -59,7 +60,7 @@ async function runSpans(ctx: TrackingContext, ids: string, key: string): Promise
  */
 async function distinctSteps(
   ctx: TrackingContext,
-  ids: string,
+  runIds: readonly string[],
   key: string,
   spans: RunSpan[],
   lo: number,
@@ -74,7 +75,7 @@ async function distinctSteps(
   }
   const rows = await ctx.db.all<{ step: number }>(sql`
     select distinct step from metrics
-    where run_uuid in (select value from json_each(${ids})) and key = ${key}
+    where run_uuid in ${jsonValues(runIds)} and key = ${key}
       and step between ${lo} and ${hi}
     order by step`);
   return rows.map((row) => row.step);
@@ -83,13 +84,13 @@ async function distinctSteps(
 /** MLflow's index sampling over the distinct steps in [lo, hi] (a span of at most EXACT_SPAN). */
 async function exactSample(
   ctx: TrackingContext,
-  ids: string,
+  runIds: readonly string[],
   req: SampleRequest,
   spans: RunSpan[],
   lo: number,
   hi: number,
 ) {
-  const steps = await distinctSteps(ctx, ids, req.metricKey, spans, lo, hi);
+  const steps = await distinctSteps(ctx, runIds, req.metricKey, spans, lo, hi);
   if (steps.length <= req.maxResults) return steps;
   const interval = steps.length / req.maxResults;
   const sampled: number[] = [];
@@ -99,7 +100,13 @@ async function exactSample(
 }
 
 /** Evenly spaced step values in [lo, hi], each moved to the first step logged at or after it. */
-async function seekSample(ctx: TrackingContext, ids: string, req: SampleRequest, lo: number, hi: number) {
+async function seekSample(
+  ctx: TrackingContext,
+  runIds: readonly string[],
+  req: SampleRequest,
+  lo: number,
+  hi: number,
+) {
   const interval = (hi - lo + 1) / req.maxResults;
   const rows = await ctx.db.all<{ step: number | null }>(sql`
     with recursive i(k) as (select 0 union all select k + 1 from i where k < ${req.maxResults - 1}),
@@ -107,13 +114,13 @@ async function seekSample(ctx: TrackingContext, ids: string, req: SampleRequest,
     select min((select step from metrics
                 where run_uuid = r.value and key = ${req.metricKey} and step >= t and step <= ${hi}
                 order by step limit 1)) as step
-    from targets, json_each(${ids}) as r
+    from targets, ${jsonRows(runIds)} as r
     group by t
     union
     select max((select step from metrics
                 where run_uuid = r.value and key = ${req.metricKey} and step <= ${hi}
                 order by step desc limit 1))
-    from json_each(${ids}) as r`);
+    from ${jsonRows(runIds)} as r`);
   return rows.flatMap((row) => (row.step === null ? [] : [row.step]));
 }
 
@@ -121,7 +128,7 @@ async function seekSample(ctx: TrackingContext, ids: string, req: SampleRequest,
  * Each run's min and max value from each sampled step up to the next (the last step alone).
  * CROSS JOIN pins SQLite's loop order: per run and interval, one index range of the metric.
  */
-async function bandsOf(ctx: TrackingContext, ids: string, key: string, steps: number[]) {
+async function bandsOf(ctx: TrackingContext, runIds: readonly string[], key: string, steps: number[]) {
   const bounds = steps.map((step, i) => [step, steps[i + 1] ?? step + 1]);
   const rows = await ctx.db.all<{
     run_id: string;
@@ -132,7 +139,7 @@ async function bandsOf(ctx: TrackingContext, ids: string, key: string, steps: nu
   }>(sql`
     select r.value as run_id, b.value ->> 0 as step, max(m.step) as end_step,
       min(m.value) as min_value, max(m.value) as max_value
-    from json_each(${ids}) as r cross join json_each(${JSON.stringify(bounds)}) as b cross join metrics m
+    from ${jsonRows(runIds)} as r cross join ${jsonRows(bounds)} as b cross join metrics m
     where m.run_uuid = r.value and m.key = ${key}
       and m.step >= b.value ->> 0 and m.step < b.value ->> 1 and m.is_nan = 0
     group by r.key, b.key
@@ -149,18 +156,17 @@ async function bandsOf(ctx: TrackingContext, ids: string, key: string, steps: nu
  * rather than its id and no key (the caller knows both): a 100-run answer moves half the bytes
  * out of D1.
  */
-async function sampledRows(ctx: TrackingContext, ids: string, key: string, steps: number[]) {
+async function sampledRows(ctx: TrackingContext, runIds: readonly string[], key: string, steps: number[]) {
   return ctx.db.all<{ run: number; step: number; timestamp: number; value: number; isNan: number }>(sql`
     select r.key as run, m.step, m.timestamp, m.value, m.is_nan as isNan
-    from json_each(${ids}) as r cross join metrics m
+    from ${jsonRows(runIds)} as r cross join metrics m
     where m.run_uuid = r.value and m.key = ${key}
-      and m.step in (select value from json_each(${JSON.stringify(steps)}))
+      and m.step in ${jsonValues(steps)}
     order by r.key, m.step, m.timestamp, m.value`);
 }
 
 export async function sampleMetricHistory(ctx: TrackingContext, req: SampleRequest): Promise<SampledHistory> {
-  const ids = JSON.stringify(req.runIds);
-  const spans = await runSpans(ctx, ids, req.metricKey);
+  const spans = await runSpans(ctx, req.runIds, req.metricKey);
   const edges = spans.flatMap((span) => [span.lo, span.hi]);
   if (edges.length === 0) return { metrics: [], bands: [] };
   const start = req.start ?? 0;
@@ -171,12 +177,12 @@ export async function sampleMetricHistory(ctx: TrackingContext, req: SampleReque
     lo > hi
       ? []
       : hi - lo + 1 <= EXACT_SPAN
-        ? await exactSample(ctx, ids, req, spans, lo, hi)
-        : await seekSample(ctx, ids, req, lo, hi);
+        ? await exactSample(ctx, req.runIds, req, spans, lo, hi)
+        : await seekSample(ctx, req.runIds, req, lo, hi);
   const stepSet = new Set([...sampled, ...edges.filter((step) => step >= start && step <= end)]);
   const steps = [...stepSet].sort((a, b) => a - b);
   if (steps.length === 0) return { metrics: [], bands: [] };
-  const rows = await sampledRows(ctx, ids, req.metricKey, steps);
+  const rows = await sampledRows(ctx, req.runIds, req.metricKey, steps);
   // MLflow returns runs in request order (the query's order), each capped at 25,000 points.
   const out: MetricWithRunIdWire[] = [];
   let current = -1;
@@ -191,6 +197,6 @@ export async function sampleMetricHistory(ctx: TrackingContext, req: SampleReque
   }
   return {
     metrics: out,
-    bands: req.minMax ? await bandsOf(ctx, ids, req.metricKey, steps) : [],
+    bands: req.minMax ? await bandsOf(ctx, req.runIds, req.metricKey, steps) : [],
   };
 }

@@ -9,8 +9,9 @@ import {
   runs,
   tags,
 } from "@edgeflow/schema";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { jsonValues } from "../json-rows";
 import type { RunParts } from "./wire";
 
 export async function getRunRow(ctx: TrackingContext, runId: string): Promise<RunRow> {
@@ -25,11 +26,6 @@ export function requireActiveRun(row: RunRow): void {
       `The run ${row.runUuid} must be in the 'active' state. Current state is ${row.lifecycleStage}.`,
     );
   }
-}
-
-/** An id list as one bound parameter, so any number of ids stays within D1's 100-parameter limit. */
-function jsonList(values: readonly (string | number)[]) {
-  return sql`(select value from json_each(${JSON.stringify(values)}))`;
 }
 
 export function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
@@ -49,7 +45,7 @@ export function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
  */
 export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<RunParts[]> {
   if (runIds.length === 0) return [];
-  const ids = jsonList(runIds);
+  const ids = jsonValues(runIds);
   const [runRows, paramRows, tagRows, metricRows, inputRows, modelLinkRows] = await ctx.db.batch([
     ctx.db.select().from(runs).where(inArray(runs.runUuid, ids)),
     ctx.db.select().from(params).where(inArray(params.runUuid, ids)).orderBy(asc(params.key)),
@@ -83,7 +79,7 @@ export async function loadRuns(ctx: TrackingContext, runIds: string[]): Promise<
       : await ctx.db
           .select()
           .from(inputTags)
-          .where(inArray(inputTags.inputUuid, jsonList(inputRows.map((row) => row.inputUuid))));
+          .where(inArray(inputTags.inputUuid, jsonValues(inputRows.map((row) => row.inputUuid))));
   const byRun = new Map(runRows.map((row) => [row.runUuid, row]));
   const paramsByRun = groupBy(paramRows, (row) => row.runUuid);
   const tagsByRun = groupBy(tagRows, (row) => row.runUuid);

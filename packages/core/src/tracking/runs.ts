@@ -1,14 +1,16 @@
 import {
+  type CreateRun,
+  type Infer,
   MlflowError,
   type RunInfoWire,
-  type RunStatusName,
   type RunWire,
   runs,
   tags,
+  type UpdateRun,
 } from "@edgeflow/schema";
 import { and, eq } from "drizzle-orm";
 import type { TrackingContext } from "../context";
-import { runAtomically } from "../db";
+import { runAtomically, slices } from "../db";
 import { newRunId, randomRunName } from "../names";
 import { appendToUriPath } from "../uri";
 import { validateRunTag } from "../validation";
@@ -28,16 +30,7 @@ export function runIdOf(input: { run_id?: string; run_uuid?: string }): string {
   return runId;
 }
 
-export async function createRun(
-  ctx: TrackingContext,
-  input: {
-    experiment_id?: string;
-    user_id?: string;
-    run_name?: string;
-    start_time?: number;
-    tags?: { key: string; value?: string }[];
-  },
-): Promise<RunWire> {
+export async function createRun(ctx: TrackingContext, input: Infer<typeof CreateRun.spec>): Promise<RunWire> {
   const experiment = await getExperimentRow(ctx, input.experiment_id || "0");
   if (experiment.lifecycleStage !== "active") {
     throw MlflowError.invalidParameter(
@@ -64,18 +57,16 @@ export async function createRun(
     name: runName,
     experimentId: experiment.experimentId,
     userId: input.user_id ?? "",
-    status: "RUNNING" as const,
+    status: "RUNNING",
     startTime: input.start_time ?? ctx.now(),
-    lifecycleStage: "active" as const,
+    lifecycleStage: "active",
     artifactUri: appendToUriPath(experiment.artifactLocation ?? "", runId, "artifacts"),
-  };
+  } satisfies typeof runs.$inferInsert;
   const tagRows = [...runTags].map(([key, value]) => ({ runUuid: runId, key, value }));
   // At most 33 tag rows fit one statement's 100 parameters.
-  const chunks: (typeof tagRows)[] = [];
-  for (let i = 0; i < tagRows.length; i += 33) chunks.push(tagRows.slice(i, i + 33));
   await ctx.db.batch([
     ctx.db.insert(runs).values(row),
-    ...chunks.map((chunk) => ctx.db.insert(tags).values(chunk)),
+    ...slices(tagRows, 33).map((chunk) => ctx.db.insert(tags).values(chunk)),
   ]);
   const [parts] = await loadRuns(ctx, [runId]);
   if (!parts) throw new MlflowError("INTERNAL_ERROR", `Run ${runId} vanished after creation`);
@@ -91,7 +82,7 @@ export async function getRun(ctx: TrackingContext, runId: string): Promise<RunWi
 export async function updateRun(
   ctx: TrackingContext,
   runId: string,
-  update: { status?: RunStatusName; end_time?: number; run_name?: string },
+  update: Omit<Infer<typeof UpdateRun.spec>, "run_id" | "run_uuid">,
 ): Promise<RunInfoWire> {
   const row = await getRunRow(ctx, runId);
   requireActiveRun(row);

@@ -1,5 +1,6 @@
-import { invalidValue, type RunWire, type ViewType } from "@edgeflow/schema";
+import { type Infer, invalidValue, type RunWire, type SearchRuns } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
+import { slices } from "../db";
 import { limits } from "../limits";
 import { compileRunSearch, decodePageToken, encodePageToken } from "../search";
 import { validateMaxResults } from "../validation";
@@ -11,14 +12,7 @@ const EXPERIMENT_ID = /^\d{1,15}$/;
 
 export async function searchRuns(
   ctx: TrackingContext,
-  input: {
-    experiment_ids?: string[];
-    filter?: string;
-    run_view_type?: ViewType;
-    max_results?: number;
-    order_by?: string[];
-    page_token?: string;
-  },
+  input: Infer<typeof SearchRuns.spec>,
 ): Promise<{ runs: RunWire[]; next_page_token?: string }> {
   // MLflow's handler refuses an oversized max_results before its store sees it, with this message.
   if ((input.max_results ?? 0) > limits.searchRunsMaxResults)
@@ -42,8 +36,8 @@ export async function searchRuns(
   const page = ids.slice(0, maxResults);
   const runs: RunWire[] = [];
   // Loaded in slices so the id list, sent as one JSON parameter, stays far below SQLite's limits.
-  for (let i = 0; i < page.length; i += 2000) {
-    for (const parts of await loadRuns(ctx, page.slice(i, i + 2000))) runs.push(runToWire(parts));
+  for (const slice of slices(page, 2000)) {
+    for (const parts of await loadRuns(ctx, slice)) runs.push(runToWire(parts));
   }
   return {
     runs,

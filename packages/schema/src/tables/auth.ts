@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { permissionNames } from "../enums";
 import { experiments } from "./experiments";
 import { registeredModels } from "./registry";
 
@@ -11,10 +12,6 @@ import { registeredModels } from "./registry";
  * model rename carries its permissions along (ON UPDATE CASCADE) and deleting a model takes its
  * permissions with it, where MLflow 2.12.2 leaves them behind for the next model of that name.
  */
-
-/** MLflow's four permission levels, stored by name as MLflow stores them. */
-export const permissionNames = ["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"] as const;
-export type PermissionName = (typeof permissionNames)[number];
 
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),

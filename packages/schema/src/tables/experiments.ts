@@ -1,8 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-
-/** MLflow's two lifecycle stages, shared by experiments and runs. */
-export const lifecycleStages = ["active", "deleted"] as const;
-export type LifecycleStage = (typeof lifecycleStages)[number];
+import { lifecycleStages } from "../enums";
 
 export const experiments = sqliteTable(
   "experiments",

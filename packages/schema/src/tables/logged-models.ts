@@ -1,20 +1,12 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { experiments, lifecycleStages } from "./experiments";
+import { lifecycleStages, loggedModelStatuses } from "../enums";
+import { experiments } from "./experiments";
 
 /**
  * MLflow 3's logged models: a model logged by a run (or from outside any run) with its own id
  * (`m-<32 hex>`), artifact folder, params, tags and metrics. Model versions may point at one
  * (model_versions.model_id) and runs link to them as outputs (inputs rows of type RUN_OUTPUT).
  */
-
-/** MLflow's LoggedModelStatus, stored by name. */
-export const loggedModelStatuses = [
-  "LOGGED_MODEL_STATUS_UNSPECIFIED",
-  "LOGGED_MODEL_PENDING",
-  "LOGGED_MODEL_READY",
-  "LOGGED_MODEL_UPLOAD_FAILED",
-] as const;
-export type LoggedModelStatus = (typeof loggedModelStatuses)[number];
 
 export const loggedModels = sqliteTable(
   "logged_models",

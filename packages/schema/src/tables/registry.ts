@@ -1,4 +1,5 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { modelVersionStages, modelVersionStatuses } from "../enums";
 
 /**
  * MLflow's model registry: registered models, their numbered versions, tags on both, and aliases.
@@ -6,14 +7,6 @@ import { foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizz
  * a rename is one UPDATE that carries versions, tags and aliases with it, atomically; ON DELETE
  * CASCADE makes deleting a model (or a version) take everything hanging off it along.
  */
-
-/** MLflow's stages, stored in their canonical spelling. */
-export const modelVersionStages = ["None", "Staging", "Production", "Archived"] as const;
-export type ModelVersionStage = (typeof modelVersionStages)[number];
-
-/** MLflow's ModelVersionStatus; a version is READY as soon as it is created (no async copy). */
-export const modelVersionStatuses = ["PENDING_REGISTRATION", "FAILED_REGISTRATION", "READY"] as const;
-export type ModelVersionStatus = (typeof modelVersionStatuses)[number];
 
 export const registeredModels = sqliteTable(
   "registered_models",

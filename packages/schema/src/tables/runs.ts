@@ -1,9 +1,6 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { experiments, lifecycleStages } from "./experiments";
-
-/** MLflow's RunStatus enum, stored by name as MLflow's SQL store does. */
-export const runStatuses = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
-export type RunStatus = (typeof runStatuses)[number];
+import { lifecycleStages, runStatuses } from "../enums";
+import { experiments } from "./experiments";
 
 export const runs = sqliteTable(
   "runs",

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { assessmentSourceTypes, assessmentTypes, traceStates } from "../enums";
 import { experiments } from "./experiments";
 
 /**
@@ -7,10 +8,6 @@ import { experiments } from "./experiments";
  * small and in the artifact bucket when large (spans.content_object names the object), so a
  * D1 row never carries a big payload.
  */
-
-/** MLflow's TraceInfoV3.State, stored by name. */
-export const traceStates = ["STATE_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"] as const;
-export type TraceState = (typeof traceStates)[number];
 
 export const traceInfo = sqliteTable(
   "trace_info",
@@ -72,9 +69,6 @@ export const traceRunLinks = sqliteTable(
   (t) => [primaryKey({ columns: [t.traceId, t.runId] }), index("trace_run_links_run").on(t.runId)],
 );
 
-export const assessmentTypes = ["feedback", "expectation"] as const;
-export type AssessmentType = (typeof assessmentTypes)[number];
-
 export const assessments = sqliteTable(
   "assessments",
   {
@@ -90,7 +84,7 @@ export const assessments = sqliteTable(
     error: text("error"),
     createdTimestamp: integer("created_timestamp").notNull(),
     lastUpdatedTimestamp: integer("last_updated_timestamp").notNull(),
-    sourceType: text("source_type").notNull(),
+    sourceType: text("source_type", { enum: assessmentSourceTypes }).notNull(),
     sourceId: text("source_id"),
     runId: text("run_id"),
     spanId: text("span_id"),

@@ -1,7 +1,8 @@
 /** MLflow's artifact messages (mlflow_artifacts.proto and the artifact parts of service.proto). */
-import { bool, int64, message, repeated, string, stringMap } from "./fields";
+import { bool, type Infer, int64, message, repeated, string, stringMap } from "./fields";
 
 export const FileInfo = message({ path: string(), is_dir: bool(), file_size: int64() });
+export type FileInfoWire = Infer<typeof FileInfo.spec>;
 
 export const ListProxiedArtifacts = message({ path: string() });
 export const ListProxiedArtifactsResponse = message({ files: repeated(FileInfo) });

@@ -140,6 +140,10 @@ export const bool = () => {
   return make(false);
 };
 
+/** A protobuf enum's numbers from its names in .proto order: the first is `first`, each next one more. */
+export const numbered = <const E extends readonly string[]>(names: E, first: number) =>
+  Object.fromEntries(names.map((name, i) => [name, first + i])) as { readonly [K in E[number]]: number };
+
 /** A protobuf enum: written by name, read by name or by number as protobuf's JSON parser does. */
 export const enumOf = <const E extends Record<string, number>>(numbers: E) =>
   field<keyof E & string>((value, name) => {

@@ -4,17 +4,13 @@
  * request parsing, response encoding and the TypeScript types all come from these declarations.
  * "Required" follows MLflow's server handlers.
  */
+import { loggedModelStatuses } from "../enums";
 import { FileInfo } from "./artifacts";
-import { bool, enumOf, type Infer, int64, message, repeated, string } from "./fields";
+import { bool, enumOf, type Infer, int64, message, numbered, repeated, string } from "./fields";
 import { Metric } from "./tracking";
 
 /** LoggedModelStatus, by the numbers protobuf gives them (clients may send either). */
-export const LoggedModelStatuses = {
-  LOGGED_MODEL_STATUS_UNSPECIFIED: 0,
-  LOGGED_MODEL_PENDING: 1,
-  LOGGED_MODEL_READY: 2,
-  LOGGED_MODEL_UPLOAD_FAILED: 3,
-} as const;
+export const LoggedModelStatuses = numbered(loggedModelStatuses, 0);
 
 // --- entities -------------------------------------------------------------------------------
 
@@ -107,7 +103,6 @@ export const ListLoggedModelArtifactsResponse = message({
 });
 
 export type LoggedModelWire = Infer<typeof LoggedModel.spec>;
-export type LoggedModelStatusName = keyof typeof LoggedModelStatuses;
 export type SearchLoggedModelsInput = Infer<typeof SearchLoggedModels.spec>;
 export type LoggedModelOrderByWire = Infer<typeof SearchLoggedModelsOrderBy.spec>;
 export type LoggedModelDatasetWire = Infer<typeof SearchLoggedModelsDataset.spec>;

@@ -4,9 +4,10 @@
  * "Required" follows MLflow's server handlers (what they reject as missing), not the proto's
  * annotations: e.g. a tag's value and archive_existing_versions may be left out.
  */
-import { bool, enumOf, type Infer, int64, message, repeated, string } from "./fields";
+import { modelVersionStatuses } from "../enums";
+import { bool, enumOf, type Infer, int64, message, numbered, repeated, string } from "./fields";
 
-export const ModelVersionStatuses = { PENDING_REGISTRATION: 1, FAILED_REGISTRATION: 2, READY: 3 } as const;
+export const ModelVersionStatuses = numbered(modelVersionStatuses, 1);
 
 // --- entities -------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
  * assessments.proto), declared once like the tracking messages. Spans travel as OpenTelemetry
  * span JSON (opentelemetry.proto.trace.v1.Span), built by core and passed through here as is.
  */
+import { assessmentSourceTypes, traceStates } from "../enums";
 import { MlflowError } from "./errors";
 import {
   bool,
@@ -112,9 +113,6 @@ const enumNamed = <const E extends readonly string[]>(names: E) => {
   return make(false);
 };
 
-export const TraceStates = ["STATE_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"] as const;
-export const AssessmentSourceTypes = ["SOURCE_TYPE_UNSPECIFIED", "HUMAN", "LLM_JUDGE", "CODE"] as const;
-
 // --- entities -------------------------------------------------------------------------------
 
 export const TraceLocation = message({
@@ -124,7 +122,7 @@ export const TraceLocation = message({
 });
 
 export const AssessmentSource = message({
-  source_type: enumNamed(AssessmentSourceTypes),
+  source_type: enumNamed(assessmentSourceTypes),
   source_id: string(),
 });
 export const AssessmentError = message({
@@ -166,7 +164,7 @@ export const TraceInfoV3 = message({
   response_preview: string(),
   request_time: timestampMs(),
   execution_duration: durationMs(),
-  state: enumNamed(TraceStates),
+  state: enumNamed(traceStates),
   trace_metadata: stringMap(),
   assessments: repeated(Assessment),
   tags: stringMap(),

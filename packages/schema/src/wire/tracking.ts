@@ -2,11 +2,11 @@
  * MLflow's tracking service messages (mlflow/protos/service.proto), declared once: request
  * parsing, response encoding and the TypeScript types all come from these declarations.
  */
-import { bool, double, enumOf, type Infer, int64, message, repeated, string } from "./fields";
+import { runStatuses, viewTypes } from "../enums";
+import { bool, double, enumOf, type Infer, int64, message, numbered, repeated, string } from "./fields";
 
-export const ViewTypes = { ACTIVE_ONLY: 1, DELETED_ONLY: 2, ALL: 3 } as const;
-export type ViewType = keyof typeof ViewTypes;
-export const RunStatuses = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
+export const ViewTypes = numbered(viewTypes, 1);
+export const RunStatuses = numbered(runStatuses, 1);
 
 // --- entities -------------------------------------------------------------------------------
 
@@ -220,4 +220,3 @@ export type MetricWithRunIdWire = Infer<typeof MetricWithRunId.spec>;
 export type MetricBandWire = Infer<typeof MetricBand.spec>;
 export type DatasetInputWire = Infer<typeof DatasetInput.spec>;
 export type ModelOutputWire = Infer<typeof ModelOutput.spec>;
-export type RunStatusName = keyof typeof RunStatuses;
