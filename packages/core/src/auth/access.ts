@@ -8,6 +8,7 @@ import {
 } from "@edgeflow/schema";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db";
+import { experimentIdNumber } from "../experiment-id";
 import { jsonValues } from "../json-rows";
 import type { Principal } from "./authenticate";
 import { allows, type Need, permissionDenied } from "./permissions";
@@ -37,8 +38,6 @@ function check(caller: Caller, stored: string | null | undefined, need: Need, wh
   );
 }
 
-const EXPERIMENT_ID = /^\d{1,15}$/;
-
 /** Each listed experiment must allow `need`. An id naming no experiment gets the default permission. */
 export async function requireExperiments(
   db: Database,
@@ -47,7 +46,7 @@ export async function requireExperiments(
   need: Need,
 ): Promise<void> {
   if (caller.principal.isAdmin || ids.length === 0) return;
-  const numeric = [...new Set(ids.filter((id) => EXPERIMENT_ID.test(id)).map(Number))];
+  const numeric = [...new Set(ids.flatMap((id) => experimentIdNumber(id) ?? []))];
   const rows =
     numeric.length === 0
       ? []
@@ -62,7 +61,7 @@ export async function requireExperiments(
           );
   const stored = new Map(rows.map((row) => [String(row.id), row.permission]));
   for (const id of ids)
-    check(caller, stored.get(EXPERIMENT_ID.test(id) ? String(Number(id)) : id), need, `experiment ${id}`);
+    check(caller, stored.get(String(experimentIdNumber(id) ?? id)), need, `experiment ${id}`);
 }
 
 /** Each listed run's experiment must allow `need`; a missing run is a 404, as in MLflow. */

@@ -10,6 +10,7 @@ import {
 import { and, eq } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type Database, databaseErrorText } from "../db";
+import { experimentIdNumber } from "../experiment-id";
 import { validatePermission } from "./permissions";
 import { getUserRow } from "./users";
 import { requireModel } from "./visibility";
@@ -20,10 +21,8 @@ import { requireModel } from "./visibility";
  * goes away with its resource); MLflow accepts any id or name.
  */
 
-const EXPERIMENT_ID = /^\d{1,15}$/;
-
 async function requireExperiment(db: Database, experimentId: string): Promise<number> {
-  const id = EXPERIMENT_ID.test(experimentId) ? Number(experimentId) : undefined;
+  const id = experimentIdNumber(experimentId);
   const row =
     id === undefined
       ? undefined
@@ -119,7 +118,7 @@ const experimentGrants = grantStore<number, ExperimentPermissionWire>({
   label: "Experiment permission",
   idName: "experiment_id",
   existing: requireExperiment,
-  keyOf: (id) => (EXPERIMENT_ID.test(id) ? Number(id) : -1),
+  keyOf: (id) => experimentIdNumber(id) ?? -1,
   row: (experimentId, userId, permission) => ({ experimentId, userId, permission }),
   wire: (experimentId, userId, permission) => ({
     experiment_id: String(experimentId),

@@ -1,13 +1,12 @@
 import { type LoggedModelWire, MlflowError, type SearchLoggedModelsInput } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
+import { experimentIdNumber } from "../experiment-id";
 import { compileLoggedModelSearch } from "../search";
 import { validateMaxResults } from "../validation";
 import { decodeSearchToken, encodeSearchToken, type SearchIdentity } from "./page-token";
 import { loadLoggedModels } from "./reader";
 import { loggedModelLimits } from "./validation";
 import { loggedModelToWire } from "./wire";
-
-const EXPERIMENT_ID = /^\d{1,15}$/;
 
 /** The search as MLflow's handler hands it to its store: what a page token must match. */
 function identityOf(input: SearchLoggedModelsInput): SearchIdentity {
@@ -30,7 +29,8 @@ export async function searchLoggedModels(
   input: SearchLoggedModelsInput,
 ): Promise<{ models: LoggedModelWire[]; next_page_token?: string }> {
   const experimentIds = input.experiment_ids.map((id) => {
-    if (!EXPERIMENT_ID.test(id)) throw MlflowError.invalidParameter(`Invalid experiment ID: '${id}'`);
+    if (experimentIdNumber(id) === undefined)
+      throw MlflowError.invalidParameter(`Invalid experiment ID: '${id}'`);
     return Number(id);
   });
   // MLflow treats 0 like an absent max_results.

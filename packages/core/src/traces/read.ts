@@ -1,8 +1,8 @@
 import { MlflowError, type TraceInfoV3Wire, type TraceWire, traceInfo } from "@edgeflow/schema";
 import { inArray } from "drizzle-orm";
 import type { TrackingContext } from "../context";
+import { experimentIdNumber } from "../experiment-id";
 import { jsonValues } from "../json-rows";
-
 import { compileTraceSearch, decodePageToken, encodePageToken } from "../search";
 import { readSpans } from "./spans";
 import {
@@ -81,8 +81,9 @@ export async function searchTraces(
     throw MlflowError.invalidParameter("At least one location (an MLflow experiment) must be specified.");
   }
   const experimentIds = request.experimentIds.map((id) => {
-    if (!/^\d{1,15}$/.test(id)) throw MlflowError.invalidParameter(`Invalid experiment ID format: ${id}.`);
-    return Number(id);
+    const stored = experimentIdNumber(id);
+    if (stored === undefined) throw MlflowError.invalidParameter(`Invalid experiment ID format: ${id}.`);
+    return stored;
   });
   const offset = decodePageToken(request.pageToken);
   const query = compileTraceSearch({

@@ -11,6 +11,7 @@ import {
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { databaseErrorText } from "../db";
+import { experimentIdNumber } from "../experiment-id";
 import { jsonValues } from "../json-rows";
 import { limits } from "../limits";
 import { compileExperimentSearch, decodePageToken, encodePageToken } from "../search";
@@ -19,12 +20,11 @@ import { validateExperimentName, validateExperimentTag, validateMaxResults } fro
 import { checkArtifactLocation } from "./artifact-location";
 import { experimentToWire } from "./wire";
 
-const EXPERIMENT_ID = /^\d{1,15}$/;
-
 /** Experiment ids are integers on the wire as strings; anything else names no experiment. */
 export function parseExperimentId(id: string): number {
-  if (!EXPERIMENT_ID.test(id)) throw MlflowError.notFound(`No Experiment with id=${id} exists`);
-  return Number(id);
+  const stored = experimentIdNumber(id);
+  if (stored === undefined) throw MlflowError.notFound(`No Experiment with id=${id} exists`);
+  return stored;
 }
 
 export async function getExperimentRow(ctx: TrackingContext, id: string): Promise<ExperimentRow> {

@@ -1,6 +1,7 @@
 import { type Infer, invalidValue, type RunWire, type SearchRuns } from "@edgeflow/schema";
 import type { TrackingContext } from "../context";
 import { slices } from "../db";
+import { experimentIdNumber } from "../experiment-id";
 import { limits } from "../limits";
 import { compileRunSearch, decodePageToken, encodePageToken } from "../search";
 import { validateMaxResults } from "../validation";
@@ -8,7 +9,6 @@ import { loadRuns } from "./run-reader";
 import { runToWire } from "./wire";
 
 // Experiment ids are integers; anything else matches no experiment, as on MLflow's SQL store.
-const EXPERIMENT_ID = /^\d{1,15}$/;
 
 export async function searchRuns(
   ctx: TrackingContext,
@@ -23,7 +23,7 @@ export async function searchRuns(
     limits.searchRunsMaxResults,
   );
   const offset = decodePageToken(input.page_token);
-  const experimentIds = (input.experiment_ids ?? []).filter((id) => EXPERIMENT_ID.test(id)).map(Number);
+  const experimentIds = (input.experiment_ids ?? []).flatMap((id) => experimentIdNumber(id) ?? []);
   const query = compileRunSearch({
     experimentIds,
     filter: input.filter,
