@@ -1,3 +1,5 @@
+import { logBatchLimits } from "@edgeflow/schema";
+
 /** MLflow's limits (mlflow/utils/validation.py and server handlers), enforced as MLflow enforces them. */
 export const limits = {
   entityKeyLength: 250,
@@ -5,10 +7,10 @@ export const limits = {
   runTagValueLength: 8000,
   experimentTagKeyLength: 250,
   experimentTagValueLength: 5000,
-  metricsPerBatch: 1000,
-  paramsOrTagsPerBatch: 100,
-  entitiesPerBatch: 1000,
-  batchRequestBytes: 1_000_000,
+  metricsPerBatch: logBatchLimits.metrics,
+  paramsOrTagsPerBatch: logBatchLimits.paramsOrTags,
+  entitiesPerBatch: logBatchLimits.entities,
+  batchRequestBytes: logBatchLimits.requestBytes,
   datasetNameLength: 500,
   datasetDigestLength: 36,
   datasetSourceLength: 65535,

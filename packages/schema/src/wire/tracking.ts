@@ -6,6 +6,17 @@ import { runStatuses, viewTypes } from "../enums";
 import { bool, double, enumOf, type Infer, int64, message, numbered, repeated, string } from "./fields";
 
 export const ViewTypes = numbered(viewTypes, 1);
+
+/**
+ * What one log-batch may carry (MLflow's validation.py): the server refuses more, and clients
+ * (the SDK's batcher) split their queues by the same numbers.
+ */
+export const logBatchLimits = {
+  metrics: 1000,
+  paramsOrTags: 100,
+  entities: 1000,
+  requestBytes: 1_000_000,
+} as const;
 export const RunStatuses = numbered(runStatuses, 1);
 
 // --- entities -------------------------------------------------------------------------------

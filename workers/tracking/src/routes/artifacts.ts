@@ -1,6 +1,7 @@
 import * as core from "@edgeflow/core";
 import { jsonText, readMlflowJson } from "@edgeflow/http";
 import * as wire from "@edgeflow/schema";
+import { endpoints as api } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import { parseRangeHeader } from "../http/byte-range";
 import { fileResponse, guessMimeType } from "../http/file-response";
@@ -34,16 +35,9 @@ export const artifactRoutes: Route[] = [
     await core.deleteProxiedArtifacts(ctx.tracking.artifacts, ctx.tail);
     return jsonText(EMPTY);
   }),
-  route(
-    "GET",
-    "/mlflow-artifacts/artifacts",
-    rule.artifact("read", rule.listPath),
-    wire.ListProxiedArtifacts,
-    wire.ListProxiedArtifactsResponse,
-    async (input, ctx) => ({
-      files: await core.listProxiedArtifacts(ctx.artifacts, input.path),
-    }),
-  ),
+  route(api.listProxiedArtifacts, rule.artifact("read", rule.listPath), async (input, ctx) => ({
+    files: await core.listProxiedArtifacts(ctx.artifacts, input.path),
+  })),
   rawRoute("POST", "/mlflow-artifacts/mpu/create/*", rule.artifact("update"), async (request, ctx) => {
     const input = wire.CreateMultipartUpload.parse(await readMlflowJson(request));
     const objectPath = core.multipartObjectPath(ctx.tail, input.path);
@@ -69,13 +63,8 @@ export const artifactRoutes: Route[] = [
     );
     return jsonText(EMPTY);
   }),
-  route(
-    "GET",
-    "/mlflow/artifacts/list",
-    rule.run("read"),
-    wire.ListRunArtifacts,
-    wire.ListRunArtifactsResponse,
-    (input, ctx) => core.listRunArtifacts(ctx, core.runIdOf(input), input.path),
+  route(api.listArtifacts, rule.run("read"), (input, ctx) =>
+    core.listRunArtifacts(ctx, core.runIdOf(input), input.path),
   ),
 ];
 

@@ -1,6 +1,5 @@
 import * as core from "@edgeflow/core";
-import * as wire from "@edgeflow/schema";
-import { MlflowError } from "@edgeflow/schema";
+import { endpoints as api, MlflowError } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import type { RequestContext } from "../request-context";
 import { type Route, route } from "./route";
@@ -18,47 +17,32 @@ const empty = async () => ({});
 
 const userRoutes: Route[] = [
   route(
-    "POST",
-    "/mlflow/users/create",
+    api.createUser,
     rule.ADMIN,
-    wire.CreateUser,
-    wire.UserResponse,
     async (input, ctx) => ({ user: await core.createUser(ctx.db, input, ctx.now()) }),
     SMALL_BODY,
   ),
   route(
-    "GET",
-    "/mlflow/users/get",
+    api.getUser,
     rule.SELF,
-    wire.UsernameOnly,
-    wire.UserResponse,
     async (input, ctx) => ({ user: await core.getUser(ctx.db, input.username) }),
     SMALL_BODY,
   ),
   route(
-    "PATCH",
-    "/mlflow/users/update-password",
+    api.updateUserPassword,
     rule.SELF_BY_PASSWORD,
-    wire.UpdateUserPassword,
-    wire.Empty,
     (input, ctx) => core.updateUserPassword(ctx.db, input.username, input.password).then(empty),
     SMALL_BODY,
   ),
   route(
-    "PATCH",
-    "/mlflow/users/update-admin",
+    api.updateUserAdmin,
     rule.ADMIN,
-    wire.UpdateUserAdmin,
-    wire.Empty,
     (input, ctx) => core.updateUserAdmin(ctx.db, input.username, input.is_admin).then(empty),
     SMALL_BODY,
   ),
   route(
-    "DELETE",
-    "/mlflow/users/delete",
+    api.deleteUser,
     rule.ADMIN,
-    wire.UsernameOnly,
-    wire.Empty,
     (input, ctx) => core.deleteUser(ctx.db, input.username).then(empty),
     SMALL_BODY,
   ),
@@ -66,11 +50,8 @@ const userRoutes: Route[] = [
 
 const permissionRoutes: Route[] = [
   route(
-    "POST",
-    "/mlflow/experiments/permissions/create",
+    api.createExperimentPermission,
     rule.experiment("manage"),
-    wire.ExperimentPermissionChange,
-    wire.ExperimentPermissionResponse,
     async (input, ctx) => ({
       experiment_permission: await core.createExperimentPermission(
         ctx.db,
@@ -82,22 +63,16 @@ const permissionRoutes: Route[] = [
     SMALL_BODY,
   ),
   route(
-    "GET",
-    "/mlflow/experiments/permissions/get",
+    api.getExperimentPermission,
     rule.experiment("manage"),
-    wire.ExperimentPermissionRef,
-    wire.ExperimentPermissionResponse,
     async (input, ctx) => ({
       experiment_permission: await core.getExperimentPermission(ctx.db, input.experiment_id, input.username),
     }),
     SMALL_BODY,
   ),
   route(
-    "PATCH",
-    "/mlflow/experiments/permissions/update",
+    api.updateExperimentPermission,
     rule.experiment("manage"),
-    wire.ExperimentPermissionChange,
-    wire.Empty,
     (input, ctx) =>
       core
         .updateExperimentPermission(ctx.db, input.experiment_id, input.username, input.permission)
@@ -105,20 +80,14 @@ const permissionRoutes: Route[] = [
     SMALL_BODY,
   ),
   route(
-    "DELETE",
-    "/mlflow/experiments/permissions/delete",
+    api.deleteExperimentPermission,
     rule.experiment("manage"),
-    wire.ExperimentPermissionRef,
-    wire.Empty,
     (input, ctx) => core.deleteExperimentPermission(ctx.db, input.experiment_id, input.username).then(empty),
     SMALL_BODY,
   ),
   route(
-    "POST",
-    "/mlflow/registered-models/permissions/create",
+    api.createRegisteredModelPermission,
     rule.model("manage"),
-    wire.RegisteredModelPermissionChange,
-    wire.RegisteredModelPermissionResponse,
     async (input, ctx) => ({
       registered_model_permission: await core.createRegisteredModelPermission(
         ctx.db,
@@ -130,11 +99,8 @@ const permissionRoutes: Route[] = [
     SMALL_BODY,
   ),
   route(
-    "GET",
-    "/mlflow/registered-models/permissions/get",
+    api.getRegisteredModelPermission,
     rule.model("manage"),
-    wire.RegisteredModelPermissionRef,
-    wire.RegisteredModelPermissionResponse,
     async (input, ctx) => ({
       registered_model_permission: await core.getRegisteredModelPermission(
         ctx.db,
@@ -145,21 +111,15 @@ const permissionRoutes: Route[] = [
     SMALL_BODY,
   ),
   route(
-    "PATCH",
-    "/mlflow/registered-models/permissions/update",
+    api.updateRegisteredModelPermission,
     rule.model("manage"),
-    wire.RegisteredModelPermissionChange,
-    wire.Empty,
     (input, ctx) =>
       core.updateRegisteredModelPermission(ctx.db, input.name, input.username, input.permission).then(empty),
     SMALL_BODY,
   ),
   route(
-    "DELETE",
-    "/mlflow/registered-models/permissions/delete",
+    api.deleteRegisteredModelPermission,
     rule.model("manage"),
-    wire.RegisteredModelPermissionRef,
-    wire.Empty,
     (input, ctx) => core.deleteRegisteredModelPermission(ctx.db, input.name, input.username).then(empty),
     SMALL_BODY,
   ),
@@ -176,21 +136,14 @@ function caller(request: RequestContext): core.Principal {
 
 const tokenRoutes: Route[] = [
   route(
-    "POST",
-    "/edgeflow/tokens/create",
-    // A token cannot mint tokens: a leaked one must not outlive its own expiry.
+    api.createApiToken, // A token cannot mint tokens: a leaked one must not outlive its own expiry.
     rule.USER_BY_PASSWORD,
-    wire.CreateApiToken,
-    wire.CreateApiTokenResponse,
     (input, ctx, request) => core.createApiToken(ctx.db, caller(request), input, ctx.now()),
     SMALL_BODY,
   ),
   route(
-    "GET",
-    "/edgeflow/tokens/list",
+    api.listApiTokens,
     rule.USER,
-    wire.ListApiTokens,
-    wire.ListApiTokensResponse,
     async (input, ctx, request) => {
       const me = caller(request);
       if (input.username !== undefined && input.username !== me.username && !me.isAdmin) {
@@ -202,11 +155,8 @@ const tokenRoutes: Route[] = [
     SMALL_BODY,
   ),
   route(
-    "POST",
-    "/edgeflow/tokens/revoke",
+    api.revokeApiToken,
     rule.USER,
-    wire.RevokeApiToken,
-    wire.Empty,
     (input, ctx, request) => {
       const me = caller(request);
       return core.revokeApiToken(ctx.db, input.id, me.isAdmin ? undefined : me).then(empty);
@@ -217,20 +167,14 @@ const tokenRoutes: Route[] = [
 
 const visibilityRoutes: Route[] = [
   route(
-    "POST",
-    "/edgeflow/registered-models/set-visibility",
+    api.setRegisteredModelVisibility,
     rule.model("manage"),
-    wire.SetRegisteredModelVisibility,
-    wire.Empty,
     (input, ctx) => core.setModelVisibility(ctx.db, input.name, input.visibility, ctx.now()).then(empty),
     SMALL_BODY,
   ),
   route(
-    "GET",
-    "/edgeflow/registered-models/get-visibility",
+    api.getRegisteredModelVisibility,
     rule.model("read"),
-    wire.RegisteredModelVisibility,
-    wire.RegisteredModelVisibilityResponse,
     async (input, ctx) => ({
       name: input.name,
       visibility: await core.getModelVisibility(ctx.db, input.name),

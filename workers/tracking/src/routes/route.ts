@@ -1,6 +1,6 @@
 import type { TrackingContext } from "@edgeflow/core";
 import { type Route as KitRoute, type Method, messageRoute } from "@edgeflow/http";
-import type { Infer, MessageField, Spec } from "@edgeflow/schema";
+import type { Endpoint, Infer, Spec } from "@edgeflow/schema";
 import type { Access } from "../auth/access";
 import type { RequestContext } from "../request-context";
 
@@ -8,25 +8,22 @@ import type { RequestContext } from "../request-context";
 export type Route = KitRoute<RequestContext, Access>;
 
 /**
- * A message endpoint (most of MLflow's API): method, path as in MLflow's protos, what the caller
- * needs, the request and response messages, and the handler, which gets the parsed input and the
+ * A message endpoint (most of MLflow's API): its declaration in packages/schema (method, path,
+ * messages), what the caller needs, and the handler, which gets the parsed input and the
  * operations' context (core takes it as is).
  */
 export function route<Req extends Spec, Res extends Spec>(
-  method: Method,
-  path: string,
+  api: Endpoint<Req, Res>,
   access: Access,
-  request: MessageField<Req, boolean>,
-  response: MessageField<Res, boolean>,
   handler: (input: Infer<Req>, ctx: TrackingContext, requestContext: RequestContext) => Promise<Infer<Res>>,
   options: { maxBodyBytes?: number } = {},
 ): Route {
   return messageRoute(
-    method,
-    path,
+    api.method,
+    api.path,
     access,
-    request,
-    response,
+    api.request,
+    api.response,
     (input, ctx) => handler(input, ctx.tracking, ctx),
     options,
   );

@@ -1,7 +1,8 @@
 import type { TrackingContext } from "@edgeflow/core";
 import * as core from "@edgeflow/core";
+import type * as wire from "@edgeflow/schema";
 import type { Infer, Spec } from "@edgeflow/schema";
-import * as wire from "@edgeflow/schema";
+import { endpoints as api } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import { type Route, route } from "./route";
 
@@ -43,176 +44,68 @@ const linkToRun = async (input: Infer<typeof wire.LinkTracesToRun.spec>, ctx: Tr
 
 /** /api/3.0 (and /ajax-api/3.0). */
 export const traceRoutesV3: Route[] = [
-  traceRoute(
-    "POST",
-    "/mlflow/traces",
-    rule.experiment("update", rule.traceStartExperiment),
-    wire.StartTraceV3,
-    wire.TraceResponse,
-    async (input, ctx) => ({
-      trace: { trace_info: await core.startTrace(ctx, input.trace.trace_info ?? {}) },
+  traceRoute(api.startTraceV3, rule.experiment("update", rule.traceStartExperiment), async (input, ctx) => ({
+    trace: { trace_info: await core.startTrace(ctx, input.trace.trace_info ?? {}) },
+  })),
+  traceRoute(api.searchTracesV3, rule.experiment("read", rule.searchLocations), (input, ctx) =>
+    core.searchTraces(ctx, {
+      experimentIds: input.locations.map((location) => location.mlflow_experiment?.experiment_id ?? ""),
+      filter: input.filter,
+      maxResults: input.max_results,
+      orderBy: input.order_by,
+      pageToken: input.page_token,
     }),
   ),
+  traceRoute(api.deleteTracesV3, rule.experiment("delete"), deleteTraces),
+  traceRoute(api.getTrace, rule.traces("read"), async (i, ctx) => ({
+    trace: await core.getTrace(ctx, i.trace_id),
+  })),
+  traceRoute(api.batchGetTraces, rule.traceBatch("read", rule.fieldList("trace_ids")), async (i, ctx) => ({
+    traces: await core.batchGetTraces(ctx, i.trace_ids),
+  })),
   traceRoute(
-    "POST",
-    "/mlflow/traces/search",
-    rule.experiment("read", rule.searchLocations),
-    wire.SearchTracesV3,
-    wire.SearchTracesV3Response,
-    (input, ctx) =>
-      core.searchTraces(ctx, {
-        experimentIds: input.locations.map((location) => location.mlflow_experiment?.experiment_id ?? ""),
-        filter: input.filter,
-        maxResults: input.max_results,
-        orderBy: input.order_by,
-        pageToken: input.page_token,
-      }),
-  ),
-  traceRoute(
-    "POST",
-    "/mlflow/traces/delete-traces",
-    rule.experiment("delete"),
-    wire.DeleteTraces,
-    wire.DeleteTracesResponse,
-    deleteTraces,
-  ),
-  traceRoute(
-    "GET",
-    "/mlflow/traces/get",
-    rule.traces("read"),
-    wire.GetTrace,
-    wire.TraceResponse,
-    async (i, ctx) => ({
-      trace: await core.getTrace(ctx, i.trace_id),
-    }),
-  ),
-  traceRoute(
-    "GET",
-    "/mlflow/traces/batchGet",
+    api.batchGetTraceInfos,
     rule.traceBatch("read", rule.fieldList("trace_ids")),
-    wire.BatchGetTraces,
-    wire.BatchGetTracesResponse,
-    async (i, ctx) => ({ traces: await core.batchGetTraces(ctx, i.trace_ids) }),
-  ),
-  traceRoute(
-    "POST",
-    "/mlflow/traces/batchGetInfos",
-    rule.traceBatch("read", rule.fieldList("trace_ids")),
-    wire.BatchGetTraceInfos,
-    wire.BatchGetTraceInfosResponse,
     async (i, ctx) => ({ trace_infos: await core.batchGetTraceInfos(ctx, i.trace_ids) }),
   ),
-  traceRoute(
-    "GET",
-    "/mlflow/traces/{trace_id}",
-    rule.traces("read"),
-    wire.GetTraceInfoV3,
-    wire.TraceResponse,
-    async (i, ctx) => ({
-      trace: { trace_info: await core.getTraceInfo(ctx, i.trace_id) },
-    }),
-  ),
-  traceRoute(
-    "PATCH",
-    "/mlflow/traces/{trace_id}/tags",
-    rule.traces("update"),
-    wire.SetTraceTagV3,
-    wire.Empty,
-    async (i, ctx) => {
-      await core.setTraceTag(ctx, i.trace_id, i.key, i.value);
-      return {};
-    },
-  ),
-  traceRoute(
-    "DELETE",
-    "/mlflow/traces/{trace_id}/tags",
-    rule.traces("update"),
-    wire.DeleteTraceTagV3,
-    wire.Empty,
-    async (i, ctx) => {
-      await core.deleteTraceTag(ctx, i.trace_id, i.key);
-      return {};
-    },
-  ),
-  traceRoute(
-    "POST",
-    "/mlflow/traces/{trace_id}/assessments",
-    rule.traces("update"),
-    wire.CreateAssessment,
-    wire.AssessmentResponse,
-    async (i, ctx) => ({ assessment: await core.createAssessment(ctx, i.trace_id ?? "", i.assessment) }),
-  ),
-  traceRoute(
-    "GET",
-    "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
-    rule.traces("read"),
-    wire.AssessmentRef,
-    wire.AssessmentResponse,
-    async (i, ctx) => ({ assessment: await core.getAssessment(ctx, i.trace_id, i.assessment_id) }),
-  ),
-  traceRoute(
-    "PATCH",
-    "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
-    rule.traces("update"),
-    wire.UpdateAssessment,
-    wire.AssessmentResponse,
-    async (i, ctx) => ({
-      assessment: await core.updateAssessment(ctx, i.trace_id, i.assessment_id, i.assessment, i.update_mask),
-    }),
-  ),
-  traceRoute(
-    "DELETE",
-    "/mlflow/traces/{trace_id}/assessments/{assessment_id}",
-    rule.traces("update"),
-    wire.AssessmentRef,
-    wire.Empty,
-    async (i, ctx) => {
-      await core.deleteAssessment(ctx, i.trace_id, i.assessment_id);
-      return {};
-    },
-  ),
+  traceRoute(api.getTraceInfoV3, rule.traces("read"), async (i, ctx) => ({
+    trace: { trace_info: await core.getTraceInfo(ctx, i.trace_id) },
+  })),
+  traceRoute(api.setTraceTagV3, rule.traces("update"), async (i, ctx) => {
+    await core.setTraceTag(ctx, i.trace_id, i.key, i.value);
+    return {};
+  }),
+  traceRoute(api.deleteTraceTagV3, rule.traces("update"), async (i, ctx) => {
+    await core.deleteTraceTag(ctx, i.trace_id, i.key);
+    return {};
+  }),
+  traceRoute(api.createAssessment, rule.traces("update"), async (i, ctx) => ({
+    assessment: await core.createAssessment(ctx, i.trace_id ?? "", i.assessment),
+  })),
+  traceRoute(api.getAssessment, rule.traces("read"), async (i, ctx) => ({
+    assessment: await core.getAssessment(ctx, i.trace_id, i.assessment_id),
+  })),
+  traceRoute(api.updateAssessment, rule.traces("update"), async (i, ctx) => ({
+    assessment: await core.updateAssessment(ctx, i.trace_id, i.assessment_id, i.assessment, i.update_mask),
+  })),
+  traceRoute(api.deleteAssessment, rule.traces("update"), async (i, ctx) => {
+    await core.deleteAssessment(ctx, i.trace_id, i.assessment_id);
+    return {};
+  }),
 ];
 
 /** /api/2.0 (and /ajax-api/2.0): the V2-era paths MLflow 3 clients still use. */
 export const traceRoutesV2: Route[] = [
-  traceRoute(
-    "PATCH",
-    "/mlflow/traces/{request_id}/tags",
-    rule.traces("update", rule.field("request_id")),
-    wire.SetTraceTag,
-    wire.Empty,
-    async (i, ctx) => {
-      await core.setTraceTag(ctx, i.request_id, i.key, i.value);
-      return {};
-    },
-  ),
-  traceRoute(
-    "DELETE",
-    "/mlflow/traces/{request_id}/tags",
-    rule.traces("update", rule.field("request_id")),
-    wire.DeleteTraceTag,
-    wire.Empty,
-    async (i, ctx) => {
-      await core.deleteTraceTag(ctx, i.request_id, i.key);
-      return {};
-    },
-  ),
-  traceRoute(
-    "POST",
-    "/mlflow/traces/delete-traces",
-    rule.experiment("delete"),
-    wire.DeleteTraces,
-    wire.DeleteTracesResponse,
-    deleteTraces,
-  ),
-  traceRoute(
-    "POST",
-    "/mlflow/traces/link-to-run",
-    rule.traceLinkToRun,
-    wire.LinkTracesToRun,
-    wire.Empty,
-    linkToRun,
-  ),
+  traceRoute(api.setTraceTag, rule.traces("update", rule.field("request_id")), async (i, ctx) => {
+    await core.setTraceTag(ctx, i.request_id, i.key, i.value);
+    return {};
+  }),
+  traceRoute(api.deleteTraceTag, rule.traces("update", rule.field("request_id")), async (i, ctx) => {
+    await core.deleteTraceTag(ctx, i.request_id, i.key);
+    return {};
+  }),
+  traceRoute(api.deleteTraces, rule.experiment("delete"), deleteTraces),
+  traceRoute(api.linkTracesToRun, rule.traceLinkToRun, linkToRun),
 ];
 
 /** POST /v1/traces lives beside these rows, in its own file. */
