@@ -21,8 +21,18 @@ for (const file of sourceFiles()) {
 function resolveImport(from: string, specifier: string): string | undefined {
   let base: string;
   if (specifier.startsWith(".")) base = normalize(join(dirname(from), specifier));
-  else if (WORKSPACE_OF_PACKAGE[specifier]) base = `${WORKSPACE_OF_PACKAGE[specifier]}/src/index`;
-  else return undefined;
+  else {
+    // "@edgeflow/schema" or a subpath of its package.json "exports" ("@edgeflow/schema/wire").
+    const name = specifier.split("/").slice(0, 2).join("/");
+    const folder = WORKSPACE_OF_PACKAGE[name];
+    if (folder === undefined) return undefined;
+    const subpath = `.${specifier.slice(name.length)}`;
+    const exports = (JSON.parse(read(`${folder}/package.json`)) as { exports?: Record<string, string> })
+      .exports;
+    const target = exports?.[subpath];
+    if (target === undefined) return undefined;
+    base = normalize(join(folder, target)).replace(/\.tsx?$/, "");
+  }
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`]) {
     if (/\.tsx?$/.test(candidate) && existsSync(join(ROOT, candidate))) return candidate;
   }
@@ -66,6 +76,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "packages/http": ["packages/schema"],
   "packages/adapters": ["packages/core", "packages/schema"],
   "packages/ui": ["packages/schema"],
+  "packages/sdk": ["packages/schema"],
   "workers/tracking": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
   "workers/inference": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
 };
@@ -85,6 +96,22 @@ describe("imports", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("keep the SDK to schema's table-free entry points (a browser bundle gets no drizzle tables)", () => {
+    const wrong = [...graph()]
+      .filter(([file]) => workspaceOf(file) === "packages/sdk")
+      .flatMap(([file, targets]) =>
+        targets
+          .filter((target) => workspaceOf(target) === "packages/schema")
+          .filter((target) => !/^packages\/schema\/src\/(wire|endpoints)\/index\.ts$/.test(target))
+          .map((target) => `${file} → ${target}`),
+      );
+    expect(wrong).toEqual([]);
+    const sdkEdges = [...graph()]
+      .filter(([file]) => workspaceOf(file) === "packages/sdk")
+      .flatMap(([, t]) => t);
+    expect(sdkEdges.some((target) => target.startsWith("packages/schema/"))).toBe(true);
   });
 
   it("are all understood (the resolver is not silently skipping the tree)", () => {

@@ -1,0 +1,69 @@
+import { type Infer, type ListProxiedArtifactsResponse, MlflowError } from "@edgeflow/schema/wire";
+import type { MlflowClient } from "./client";
+import { errorFrom, type Transport } from "./transport";
+
+/** What an upload takes: bytes, text, a Blob (a browser File), or a stream (read once, no retry). */
+export type ArtifactBody = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
+
+const PROXIED = "mlflow-artifacts:";
+
+/** Each segment percent-encoded, so a name with `?`, `#` or `%` stays a name. */
+const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
+
+/**
+ * The artifact proxy path of `relative` under a run's or logged model's artifact URI
+ * ("mlflow-artifacts:/0/<run_id>/artifacts"). Refuses `..` and empty segments before anything is
+ * sent; the server refuses them too.
+ */
+export function artifactPath(artifactUri: string | undefined, relative: string): string {
+  if (!artifactUri?.startsWith(PROXIED)) {
+    throw new MlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Artifact URI '${artifactUri}' is not served through the artifact proxy (mlflow-artifacts:/...).`,
+    );
+  }
+  const root = artifactUri.slice(PROXIED.length).replace(/^\/+/, "").replace(/\/+$/, "");
+  const parts = relative.split("/");
+  if (relative !== "" && parts.some((part) => part === "" || part === "." || part === "..")) {
+    throw new MlflowError("INVALID_PARAMETER_VALUE", `Invalid artifact path '${relative}'.`);
+  }
+  return relative === "" ? root : `${root}/${relative}`;
+}
+
+/** PUTs one file through the artifact proxy; a stream is sent as it is read. */
+export async function uploadArtifact(transport: Transport, path: string, body: ArtifactBody): Promise<void> {
+  const url = `/api/2.0/mlflow-artifacts/artifacts/${encodePath(path)}`;
+  const isStream = body instanceof ReadableStream;
+  let used = false;
+  const response = await transport.send("PUT", url, {
+    headers: { "Content-Type": "application/octet-stream" },
+    body: () => {
+      if (isStream && used)
+        throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Upload of ${path} failed mid-stream.`);
+      used = true;
+      return body as BodyInit;
+    },
+    duplex: isStream,
+  });
+  if (!response.ok) throw await errorFrom(response, `PUT ${url}`);
+  await response.body?.cancel();
+}
+
+/** GETs one file through the artifact proxy, as a stream of its bytes. */
+export async function downloadArtifact(
+  transport: Transport,
+  path: string,
+): Promise<ReadableStream<Uint8Array>> {
+  const url = `/api/2.0/mlflow-artifacts/artifacts/${encodePath(path)}`;
+  const response = await transport.send("GET", url);
+  if (!response.ok) throw await errorFrom(response, `GET ${url}`);
+  return response.body ?? new ReadableStream({ start: (c) => c.close() });
+}
+
+export type ArtifactFile = NonNullable<Infer<typeof ListProxiedArtifactsResponse.spec>["files"]>[number];
+
+/** Lists one folder through the artifact proxy (path relative to the proxy's root). */
+export async function listArtifacts(client: MlflowClient, path: string): Promise<ArtifactFile[]> {
+  const { files } = await client.listProxiedArtifacts({ path });
+  return files ?? [];
+}
