@@ -77,6 +77,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "packages/adapters": ["packages/core", "packages/schema"],
   "packages/ui": ["packages/schema"],
   "packages/sdk": ["packages/schema"],
+  "packages/cli": ["packages/sdk"],
   "workers/tracking": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
   "workers/inference": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
 };

@@ -18,10 +18,15 @@ export function trackedFiles(): string[] {
   return [...new Set(out.split("\n"))].filter((file) => file !== "" && existsSync(join(ROOT, file)));
 }
 
-/** TypeScript sources of the workspace packages and workers (tests and the UI's own build left out). */
+/**
+ * TypeScript sources of the workspace packages and workers, and their bin scripts (tests and the
+ * UI's own build left out).
+ */
 export function sourceFiles(): string[] {
   return trackedFiles().filter(
-    (file) => /^(packages|workers)\/[^/]+\/src\/.*\.tsx?$/.test(file) && !/\.(test|d)\.tsx?$/.test(file),
+    (file) =>
+      /^(packages|workers)\/[^/]+\/(src\/.*\.tsx?|bin\/[^/]+\.mjs)$/.test(file) &&
+      !/\.(test|d)\.tsx?$/.test(file),
   );
 }
 
