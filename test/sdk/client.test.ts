@@ -119,6 +119,7 @@ describe("the SDK's typed client", () => {
       },
     );
     expect(options).toMatchObject({ trackingUri: "https://mlflow.example", token: "tok", username: "bob" });
+    expect(optionsFromEnvironment({ token: undefined }, { MLFLOW_TRACKING_TOKEN: "tok" }).token).toBe("tok");
     const bearer = sdkClient({ token: "tok", username: "ignored" });
     await bearer.client.searchExperiments({}).catch(() => {});
     expect(bearer.wire.requests[0]?.headers.get("Authorization")).toBe("Bearer tok");

@@ -58,5 +58,7 @@ export function optionsFromEnvironment(
     const value = read(names);
     if (value) fromEnv[option] = value;
   }
-  return { trackingUri: DEFAULT_TRACKING_URI, ...fromEnv, ...given };
+  // An option passed as undefined is "not given", not "unset what the environment says".
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { trackingUri: DEFAULT_TRACKING_URI, ...fromEnv, ...defined };
 }
