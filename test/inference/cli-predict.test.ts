@@ -1,25 +1,9 @@
-import { SELF } from "cloudflare:test";
-import { main } from "@edgeflow/cli";
 import { describe, expect, it } from "vitest";
+import { edgeflow } from "../cli/helpers";
 import { registerModel, setAlias } from "./helpers";
 
-async function edgeflow(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    isTTY: false,
-    fetch: (request) => SELF.fetch(request),
-    readFile: async () => '{"inputs": ["I love this"]}',
-  });
-  return { status, stdout, stderr };
-}
+// test/cli/helpers.ts runs the CLI with SELF as its network: here SELF is the inference worker.
+const request = { "request.json": '{"inputs": ["I love this"]}' };
 
 describe("edgeflow predict against the inference worker", () => {
   it("answers the fixture's labels by alias and by version", async () => {
@@ -36,7 +20,7 @@ describe("edgeflow predict against the inference worker", () => {
     expect(byAlias.status).toBe(0);
     const { predictions } = JSON.parse(byAlias.stdout) as { predictions: { label: string }[] };
     expect(predictions.map((p) => p.label)).toEqual(["POSITIVE", "NEGATIVE"]);
-    const fromFile = await edgeflow(["predict", `models:/${name}/1`, "--input", "@request.json"]);
+    const fromFile = await edgeflow(["predict", `models:/${name}/1`, "--input", "@request.json"], request);
     expect(fromFile.status).toBe(0);
     expect(JSON.parse(fromFile.stdout)).toEqual([expect.objectContaining({ label: "POSITIVE" })]);
   });

@@ -1,4 +1,4 @@
-import { MlflowError } from "@edgeflow/sdk";
+import { errorFrom, MlflowError } from "@edgeflow/sdk";
 import { UsageError } from "./args";
 import type { CommandContext } from "./context";
 import { invocationsUrl, parseModelRef } from "./model-ref";
@@ -206,29 +206,15 @@ export const COMMANDS: readonly Command[] = [
       const body =
         typeof input === "object" && input !== null && !Array.isArray(input) ? input : { inputs: input };
       const url = invocationsUrl(ctx.inferenceUri, ref);
-      const fetcher = ctx.io.fetch ?? ((request: Request) => fetch(request));
-      const response = await fetcher(
+      const response = await ctx.fetch(
         new Request(url, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify(params === undefined ? body : { ...body, params }),
         }),
       );
+      if (!response.ok) throw await errorFrom(response, url);
       const text = await response.text();
-      if (!response.ok) {
-        const parsed = (() => {
-          try {
-            return JSON.parse(text) as { error_code?: string; message?: string };
-          } catch {
-            return {};
-          }
-        })();
-        throw new MlflowError(
-          (parsed.error_code as "BAD_REQUEST" | undefined) ?? "BAD_REQUEST",
-          `${url}: ${parsed.message ?? `HTTP ${response.status}`}`,
-          { status: response.status },
-        );
-      }
       const answer = JSON.parse(text) as unknown;
       ctx.print(answer, JSON.stringify((answer as { predictions?: unknown }).predictions ?? answer, null, 2));
     },
@@ -250,7 +236,6 @@ interface Check {
 
 async function doctor(ctx: CommandContext): Promise<void> {
   const checks: Check[] = [];
-  const fetcher = ctx.io.fetch ?? ((request: Request) => fetch(request));
   const probe = async (check: string, attempt: () => Promise<string>, fix: string) => {
     try {
       checks.push({ check, ok: true, detail: await attempt() });
@@ -261,7 +246,7 @@ async function doctor(ctx: CommandContext): Promise<void> {
   await probe(
     "tracking server",
     async () => {
-      const response = await fetcher(new Request(`${ctx.trackingUri.replace(/\/+$/, "")}/version`));
+      const response = await ctx.fetch(new Request(`${ctx.trackingUri.replace(/\/+$/, "")}/version`));
       if (!response.ok) throw new Error(`GET /version answered ${response.status}`);
       return `${ctx.trackingUri} (MLflow API ${await response.text()})`;
     },
@@ -286,7 +271,7 @@ async function doctor(ctx: CommandContext): Promise<void> {
   await probe(
     "inference worker",
     async () => {
-      const response = await fetcher(new Request(`${ctx.inferenceUri.replace(/\/+$/, "")}/ping`));
+      const response = await ctx.fetch(new Request(`${ctx.inferenceUri.replace(/\/+$/, "")}/ping`));
       if (!response.ok) throw new Error(`GET /ping answered ${response.status}`);
       return ctx.inferenceUri;
     },

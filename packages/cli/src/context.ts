@@ -12,6 +12,8 @@ export interface CommandContext {
   trackingUri: string;
   inferenceUri: string;
   json: boolean;
+  /** The network for requests outside the SDK (the inference worker, /version). */
+  fetch(request: Request): Promise<Response>;
   /** Prints the result: `json` as the one JSON document with --json, `text` otherwise. */
   print(json: unknown, text: string): void;
 }
@@ -42,6 +44,7 @@ export function commandContext(args: ParsedArgs, io: CliIo): CommandContext {
     trackingUri,
     inferenceUri,
     json,
+    fetch: io.fetch ?? ((request) => fetch(request)),
     print: (value, text) => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`),
   };
 }
