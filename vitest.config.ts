@@ -35,7 +35,7 @@ export default defineConfig(async () => {
               "workers/tracking/src/**/*.test.ts",
               "test/**/*.test.ts",
             ],
-            exclude: ["test/inference/**", "test/ui/**", "test/repo/**"],
+            exclude: ["test/inference/**", "test/ui/**", "test/repo/**", "test/onnx/**", "test/stack/**"],
             globalSetup: ["./test/setup/s3-server.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 30_000,
@@ -64,6 +64,17 @@ export default defineConfig(async () => {
             globalSetup: ["./test/inference/setup/fixtures.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          // The quantiser under onnxruntime-node and -web, and the CLI against a whole local stack
+          // (infra/local/stack.ts, as `npm start` runs it): plain Node.
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/onnx/**/*.test.ts", "test/stack/**/*.test.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 240_000,
           },
         },
         {
