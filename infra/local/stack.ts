@@ -45,7 +45,8 @@ export async function startLocalStack(options: {
     outdir: resolve(options.stateDir, "build", "tracking"),
     persistTo,
     port: options.port,
-    vars,
+    // The CLI asks /edgeflow/info where models are served.
+    vars: { ...vars, EDGEFLOW_INFERENCE_URL: `http://127.0.0.1:${options.inferencePort}` },
   });
   const inference = await startLocalWorker({
     configPath: "workers/inference/wrangler.toml",

@@ -14,6 +14,8 @@ import { projectRoot, runWrangler } from "./wrangler";
 export interface LocalWorker {
   url: string;
   dispose(): Promise<void>;
+  /** Stops the worker and starts it again on the same port, state kept (a crashed server coming back). */
+  restart(): Promise<void>;
 }
 
 export async function bundleWorker(configPath: string, outdir: string): Promise<string> {
@@ -46,7 +48,7 @@ export async function startLocalWorker(options: {
 }): Promise<LocalWorker> {
   const scriptPath = await bundleWorker(options.configPath, options.outdir);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(projectRoot, options.configPath));
-  const miniflare = new Miniflare({
+  const settings = {
     ...workerOptions,
     ...bundleModules(options.outdir, scriptPath),
     modulesRoot: options.outdir,
@@ -55,7 +57,16 @@ export async function startLocalWorker(options: {
     port: options.port,
     d1Persist: resolve(options.persistTo, "v3", "d1"),
     cf: false,
-  } as ConstructorParameters<typeof Miniflare>[0]);
+  } as ConstructorParameters<typeof Miniflare>[0];
+  let miniflare = new Miniflare(settings);
   const url = await miniflare.ready;
-  return { url: url.origin, dispose: () => miniflare.dispose() };
+  return {
+    url: url.origin,
+    dispose: () => miniflare.dispose(),
+    restart: async () => {
+      await miniflare.dispose();
+      miniflare = new Miniflare({ ...settings, port: Number(url.port) });
+      await miniflare.ready;
+    },
+  };
 }

@@ -77,7 +77,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "packages/adapters": ["packages/core", "packages/schema"],
   "packages/ui": ["packages/schema"],
   "packages/sdk": ["packages/schema"],
-  "packages/cli": ["packages/sdk"],
+  "packages/onnx": [],
+  "packages/cli": ["packages/sdk", "packages/core", "packages/onnx"],
   "workers/tracking": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
   "workers/inference": ["packages/schema", "packages/core", "packages/http", "packages/adapters"],
 };

@@ -15,7 +15,7 @@ export interface Wire {
   after?: (request: Request, index: number) => void;
 }
 
-/** An SDK client whose fetch is the worker under test (workerd, local D1, the S3 server). */
+/** An SDK client whose fetch is the worker under test (workerd, local D1), and the S3 server for part URLs. */
 export function sdkClient(options: Parameters<typeof createClient>[0] = {}): {
   client: MlflowClient;
   wire: Wire;
@@ -29,7 +29,9 @@ export function sdkClient(options: Parameters<typeof createClient>[0] = {}): {
       const index = wire.requests.push(request.clone()) - 1;
       const replaced = wire.before?.(request, index);
       if (replaced) return replaced;
-      const response = await SELF.fetch(request);
+      // The worker at BASE; anything else is the bucket's presigned part URLs, on the S3 server.
+      const response =
+        new URL(request.url).origin === BASE ? await SELF.fetch(request) : await fetch(request);
       wire.after?.(request, index);
       return response;
     },

@@ -17,6 +17,15 @@ describe("HTTP behaviour", () => {
     expect(version.text).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it("tells clients where the inference worker is on /edgeflow/info (null when not configured)", async () => {
+    const info = await send("/edgeflow/info");
+    expect(info.status).toBe(200);
+    expect(JSON.parse(info.text)).toEqual({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      inference_url: null,
+    });
+  });
+
   it("serves the API under /api/2.0 and /ajax-api/2.0", async () => {
     for (const prefix of ["/api/2.0", "/ajax-api/2.0"]) {
       const response = await send(`${prefix}/mlflow/experiments/get?experiment_id=0`);

@@ -1,44 +1,12 @@
-import { errorFrom, MlflowError } from "@edgeflow/sdk";
+import { errorFrom } from "@edgeflow/sdk";
 import { UsageError } from "./args";
+import { ARTIFACT_COMMANDS } from "./artifact-commands";
+import { type Command, jsonArgument, option, positional, required } from "./command";
 import type { CommandContext } from "./context";
+import { MODEL_COMMANDS } from "./model-commands";
 import { invocationsUrl, parseModelRef } from "./model-ref";
 import { isoTime, table } from "./output";
-
-/** One command: its words, what it does, its usage line, its on/off flags, and its handler. */
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  switches?: readonly string[];
-  run(ctx: CommandContext): Promise<void>;
-}
-
-const positional = (ctx: CommandContext, index: number, what: string): string => {
-  const value = ctx.args.positionals[index];
-  if (value === undefined) throw new UsageError(`missing ${what}.`);
-  return value;
-};
-
-const option = (ctx: CommandContext, name: string): string | undefined => {
-  const value = ctx.args.flags[name];
-  return typeof value === "string" ? value : undefined;
-};
-
-const required = (ctx: CommandContext, name: string): string => {
-  const value = option(ctx, name);
-  if (value === undefined) throw new UsageError(`--${name} is required.`);
-  return value;
-};
-
-/** A JSON argument given inline or as @FILE. */
-async function jsonArgument(ctx: CommandContext, name: string, raw: string): Promise<unknown> {
-  const text = raw.startsWith("@") ? await ctx.io.readFile(raw.slice(1)) : raw;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`--${name} is not JSON${raw.startsWith("@") ? ` (in ${raw.slice(1)})` : ""}.`);
-  }
-}
+import { registeredText, registerVersion } from "./register";
 
 async function experimentIdByName(ctx: CommandContext, name: string): Promise<string> {
   const { experiment } = await ctx.client.getExperimentByName({ experiment_name: name });
@@ -151,22 +119,9 @@ export const COMMANDS: readonly Command[] = [
       const source = positional(ctx, 0, "the MODEL_URI (runs:/<run_id>/model)");
       const name = required(ctx, "name");
       const alias = option(ctx, "alias");
-      await ctx.client.createRegisteredModel({ name }).catch((error: unknown) => {
-        if (!(error instanceof MlflowError && error.errorCode === "RESOURCE_ALREADY_EXISTS")) throw error;
-      });
       const runId = /^runs:\/([^/]+)\//.exec(source)?.[1];
-      const { model_version } = await ctx.client.createModelVersion({
-        name,
-        source,
-        ...(runId ? { run_id: runId } : {}),
-      });
-      const version = model_version?.version ?? "";
-      if (alias) await ctx.client.setRegisteredModelAlias({ name, alias, version });
-      const url = invocationsUrl(ctx.inferenceUri, alias ? { name, alias } : { name, version });
-      ctx.print(
-        { name, version, ...(alias ? { alias } : {}), url },
-        `registered ${name} version ${version}${alias ? ` as @${alias}` : ""}\n${url}`,
-      );
+      const registered = await registerVersion(ctx, { source, runId, name, alias });
+      ctx.print(registered, registeredText(registered));
     },
   },
   {
@@ -178,7 +133,7 @@ export const COMMANDS: readonly Command[] = [
       const alias = positional(ctx, 1, "the ALIAS");
       const version = positional(ctx, 2, "the VERSION");
       await ctx.client.setRegisteredModelAlias({ name, alias, version });
-      const url = invocationsUrl(ctx.inferenceUri, { name, alias });
+      const url = invocationsUrl(await ctx.inferenceUri(), { name, alias });
       ctx.print({ name, alias, version, url }, `${name}@${alias} → version ${version}\n${url}`);
     },
   },
@@ -188,7 +143,7 @@ export const COMMANDS: readonly Command[] = [
     usage: "edgeflow models url REF      (REF: name@alias, name/version, models:/name@alias)",
     async run(ctx) {
       const { ref, version } = await resolveVersion(ctx, positional(ctx, 0, "the model REF"));
-      const url = invocationsUrl(ctx.inferenceUri, ref);
+      const url = invocationsUrl(await ctx.inferenceUri(), ref);
       ctx.print({ name: ref.name, version: version?.version, url }, url);
     },
   },
@@ -205,7 +160,7 @@ export const COMMANDS: readonly Command[] = [
       // A bare list or string is MLflow's `inputs`; an object is sent as the scoring request itself.
       const body =
         typeof input === "object" && input !== null && !Array.isArray(input) ? input : { inputs: input };
-      const url = invocationsUrl(ctx.inferenceUri, ref);
+      const url = invocationsUrl(await ctx.inferenceUri(), ref);
       const response = await ctx.fetch(
         new Request(url, {
           method: "POST",
@@ -219,6 +174,8 @@ export const COMMANDS: readonly Command[] = [
       ctx.print(answer, JSON.stringify((answer as { predictions?: unknown }).predictions ?? answer, null, 2));
     },
   },
+  ...MODEL_COMMANDS,
+  ...ARTIFACT_COMMANDS,
   {
     name: "doctor",
     summary: "check the tracking server, auth, the artifact store and the inference worker",
@@ -271,9 +228,10 @@ async function doctor(ctx: CommandContext): Promise<void> {
   await probe(
     "inference worker",
     async () => {
-      const response = await ctx.fetch(new Request(`${ctx.inferenceUri.replace(/\/+$/, "")}/ping`));
+      const inferenceUri = await ctx.inferenceUri();
+      const response = await ctx.fetch(new Request(`${inferenceUri.replace(/\/+$/, "")}/ping`));
       if (!response.ok) throw new Error(`GET /ping answered ${response.status}`);
-      return ctx.inferenceUri;
+      return inferenceUri;
     },
     "start it (npm start) or point --inference-uri / EDGEFLOW_INFERENCE_URI at it",
   );

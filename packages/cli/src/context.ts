@@ -10,7 +10,11 @@ export interface CommandContext {
   io: CliIo;
   client: MlflowClient;
   trackingUri: string;
-  inferenceUri: string;
+  /**
+   * The inference worker: --inference-uri, else what the tracking server says on /edgeflow/info,
+   * else $EDGEFLOW_INFERENCE_URI, else http://127.0.0.1:5001. Asked once, when first needed.
+   */
+  inferenceUri(): Promise<string>;
   json: boolean;
   /** The network for requests outside the SDK (the inference worker, /version). */
   fetch(request: Request): Promise<Response>;
@@ -26,7 +30,16 @@ export function commandContext(args: ParsedArgs, io: CliIo): CommandContext {
     io.env.MLFLOW_TRACKING_URI ??
     io.env.EDGEFLOW_TRACKING_URI ??
     DEFAULT_TRACKING_URI;
-  const inferenceUri = flag("inference-uri") ?? io.env.EDGEFLOW_INFERENCE_URI ?? DEFAULT_INFERENCE_URI;
+  const fetcher = io.fetch ?? ((request: Request) => fetch(request));
+  let inference: Promise<string> | undefined;
+  const inferenceUri = () => {
+    inference ??= (async () =>
+      flag("inference-uri") ??
+      (await askedInferenceUri(fetcher, trackingUri)) ??
+      io.env.EDGEFLOW_INFERENCE_URI ??
+      DEFAULT_INFERENCE_URI)();
+    return inference;
+  };
   const json = args.flags.json === true;
   const client = createClient({
     trackingUri,
@@ -44,7 +57,27 @@ export function commandContext(args: ParsedArgs, io: CliIo): CommandContext {
     trackingUri,
     inferenceUri,
     json,
-    fetch: io.fetch ?? ((request) => fetch(request)),
+    fetch: fetcher,
     print: (value, text) => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`),
   };
+}
+
+/** The inference URL an Edgeflow tracking server advertises; undefined for MLflow or when unset. */
+async function askedInferenceUri(
+  fetcher: (request: Request) => Promise<Response>,
+  trackingUri: string,
+): Promise<string | undefined> {
+  try {
+    const response = await fetcher(new Request(`${trackingUri.replace(/\/+$/, "")}/edgeflow/info`));
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const { inference_url } = (await response.json()) as { inference_url?: unknown };
+    return typeof inference_url === "string" && /^https?:\/\//.test(inference_url)
+      ? inference_url
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import { MlflowError } from "@edgeflow/sdk";
 import { parseArgs, UsageError } from "./args";
-import { COMMANDS, type Command, DoctorFailed } from "./commands";
+import type { Command } from "./command";
+import { COMMANDS, DoctorFailed } from "./commands";
 import { commandContext } from "./context";
 import type { CliIo } from "./io";
 
@@ -17,7 +18,8 @@ function helpText(): string {
     "",
     "global options:",
     "  --tracking-uri URL   the tracking server (default $MLFLOW_TRACKING_URI, else http://127.0.0.1:5000)",
-    "  --inference-uri URL  the inference worker (default $EDGEFLOW_INFERENCE_URI, else http://127.0.0.1:5001)",
+    "  --inference-uri URL  the inference worker (default: the tracking server's /edgeflow/info, else",
+    "                       $EDGEFLOW_INFERENCE_URI, else http://127.0.0.1:5001)",
     "  --json               one JSON document on stdout, nothing else",
     "  --help               this text, or a command's usage",
   ].join("\n");

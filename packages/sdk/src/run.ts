@@ -1,7 +1,8 @@
 import type { Infer, RunInfo, RunStatus } from "@edgeflow/schema/wire";
-import { artifactPath, uploadArtifact } from "./artifacts";
+import { type ArtifactSource, artifactPath, uploadArtifact, uploadArtifactFile } from "./artifacts";
 import { BatchQueue, type MetricPoint } from "./batcher";
 import type { MlflowClient } from "./client";
+import { type SystemMetricsMonitor, type SystemMetricsOptions, startSystemMetrics } from "./system-metrics";
 
 export interface StartRunOptions {
   /** The experiment to log to, by id or by name (created when it does not exist); "0" by default. */
@@ -11,6 +12,11 @@ export interface StartRunOptions {
   tags?: Record<string, string>;
   /** How often queued points are sent, in ms (default 1000); a full batch of 1000 goes at once. */
   flushIntervalMs?: number;
+  /**
+   * Log CPU, memory and GPU metrics under MLflow's `system/...` names while the run is open, like
+   * `mlflow.start_run(log_system_metrics=True)` (Node only; every 10 s unless `intervalMs` says).
+   */
+  logSystemMetrics?: boolean | SystemMetricsOptions;
 }
 
 export interface MetricOptions {
@@ -51,6 +57,8 @@ export class ActiveRun {
   private pumping: Promise<void> | undefined;
   private failure: unknown;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
+  /** Set by startRun when system metrics were asked for. */
+  systemMetrics: SystemMetricsMonitor | undefined;
 
   constructor(
     readonly client: MlflowClient,
@@ -106,6 +114,23 @@ export class ActiveRun {
     await uploadArtifact(this.client.transport, artifactPath(this.info.artifact_uri, path), body);
   }
 
+  /**
+   * Uploads one file of known size under the run's artifacts: streamed in one PUT, or, when large,
+   * in parallel multipart parts with progress (see uploadArtifactFile).
+   */
+  async logArtifactFile(
+    path: string,
+    source: ArtifactSource,
+    options?: Parameters<typeof uploadArtifactFile>[3],
+  ): Promise<void> {
+    await uploadArtifactFile(
+      this.client.transport,
+      artifactPath(this.info.artifact_uri, path),
+      source,
+      options,
+    );
+  }
+
   /** Uploads several files: `{ "model/config.json": bytes, ... }`, a few at a time. */
   async logArtifacts(files: Record<string, Body>, concurrency = 4): Promise<void> {
     const entries = Object.entries(files);
@@ -148,6 +173,7 @@ export class ActiveRun {
   /** Flushes, then marks the run finished (or FAILED / KILLED) as MLflow's end_run does. */
   async end(status: RunStatus = "FINISHED"): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.systemMetrics?.stop();
     await this.flush();
     openRuns.delete(this);
     await this.client.updateRun({ run_id: this.id, status, end_time: Date.now() });
@@ -167,7 +193,14 @@ export async function startRun(client: MlflowClient, options: StartRunOptions = 
     tags,
   });
   if (!run?.info) throw new Error("The server answered runs/create without a run.");
-  return new ActiveRun(client, run.info, options.flushIntervalMs);
+  const active = new ActiveRun(client, run.info, options.flushIntervalMs);
+  if (options.logSystemMetrics) {
+    const settings = options.logSystemMetrics === true ? {} : options.logSystemMetrics;
+    active.systemMetrics = await startSystemMetrics(settings, (sample, step) =>
+      active.logMetrics(sample, { step }),
+    );
+  }
+  return active;
 }
 
 async function experimentIdFor(client: MlflowClient, name: string): Promise<string> {

@@ -32,7 +32,8 @@ export class Transport {
 
   /**
    * One exchange, retried on 429/5xx and network errors. `body` is re-created for every try, so
-   * streams are never re-read; the caller supplies a factory for that reason.
+   * streams are never re-read; the caller supplies a factory for that reason. `path` is under the
+   * tracking URI; an absolute URL (a presigned part URL on the bucket) is sent without credentials.
    */
   async send(
     method: string,
@@ -43,10 +44,11 @@ export class Transport {
       duplex?: boolean;
     } = {},
   ): Promise<Response> {
-    const url = `${this.baseUrl}${path}`;
+    const absolute = /^https?:\/\//.test(path);
+    const url = absolute ? path : `${this.baseUrl}${path}`;
     for (let attempt = 1; ; attempt++) {
       const headers = new Headers(init.headers);
-      if (this.authorization) headers.set("Authorization", this.authorization);
+      if (this.authorization && !absolute) headers.set("Authorization", this.authorization);
       const body = init.body?.();
       const request = new Request(url, {
         method,

@@ -1,5 +1,5 @@
 import type { Database, TrackingContext } from "@edgeflow/core";
-import { findRoute, Router, text } from "@edgeflow/http";
+import { findRoute, json, Router, text } from "@edgeflow/http";
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
 import { artifactStoreOf } from "./artifact-store";
@@ -33,6 +33,12 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
     // Public by design (auth/gate.ts PUBLIC_PATHS): no credentials, no database.
     if (url.pathname === "/health") return gate.finish(text("OK"));
     if (url.pathname === "/version") return gate.finish(text(env.EDGEFLOW_VERSION));
+    // What a client needs to find the rest of the deployment (the CLI's default --inference-uri).
+    if (url.pathname === "/edgeflow/info") {
+      return gate.finish(
+        json({ version: env.EDGEFLOW_VERSION, inference_url: env.EDGEFLOW_INFERENCE_URL || null }),
+      );
+    }
     const found = findRoute(routers, request, url);
     if (found instanceof Response) return gate.finish(found);
     const { route, landing } = found;

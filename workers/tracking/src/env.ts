@@ -15,6 +15,8 @@ export interface TrackingEnv extends S3Vars, AuthVars {
   DEFAULT_ARTIFACT_ROOT: string;
   /** Comma-separated hosts served (DNS rebinding defence); see auth/hosts.ts for the default. */
   EDGEFLOW_ALLOWED_HOSTS?: string;
+  /** The inference worker's URL, told to clients on /edgeflow/info; empty when unknown. */
+  EDGEFLOW_INFERENCE_URL?: string;
   /** Comma-separated origins allowed to call the API from a browser; none by default. */
   EDGEFLOW_CORS_ORIGINS?: string;
 }

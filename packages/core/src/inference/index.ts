@@ -5,3 +5,4 @@ export * from "./resolve";
 export * from "./scoring";
 export * from "./served-model";
 export * from "./signature";
+export * from "./tasks";

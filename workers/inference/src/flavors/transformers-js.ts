@@ -1,4 +1,11 @@
-import { badRequest, enforceColumns, type ModelSpec, type ScoringInput } from "@edgeflow/core";
+import {
+  badRequest,
+  enforceColumns,
+  isServedTask,
+  type ModelSpec,
+  type ScoringInput,
+  type ServedTask,
+} from "@edgeflow/core";
 import {
   type FileSource,
   loadTransformers,
@@ -14,11 +21,11 @@ type Pipe = any;
 type Row = Record<string, unknown>;
 
 /**
- * The tasks served, one row each: how MLflow's transformers pyfunc shapes inputs and outputs for
+ * The tasks served (core's SERVED_TASKS names them), one row each: how MLflow's transformers pyfunc shapes inputs and outputs for
  * it (mlflow/transformers/__init__.py, 2.12.2), on top of the transformers.js pipeline (or, where its
  * wrapper costs more than the model, the pipeline's own tokenizer and model: text-classification).
  */
-const TASKS: Readonly<Record<string, (pipe: Pipe, rows: Row[], params: Row) => Promise<unknown[]>>> =
+const TASKS: Readonly<Record<ServedTask, (pipe: Pipe, rows: Row[], params: Row) => Promise<unknown[]>>> =
   Object.freeze({
     "text-classification": (pipe, rows) => classifyTexts(pipe, inputTexts(rows)),
     "token-classification": async (pipe, rows) => {
@@ -77,7 +84,7 @@ const TASKS: Readonly<Record<string, (pipe: Pipe, rows: Row[], params: Row) => P
     translation: (pipe, rows, params) => textToText(pipe, rows, params, "translation_text"),
   });
 
-export const SUPPORTED_TASKS = Object.keys(TASKS);
+export const SUPPORTED_TASKS = Object.keys(TASKS) as ServedTask[];
 
 async function textToText(pipe: Pipe, rows: Row[], params: Row, key: string): Promise<unknown[]> {
   const out = (await pipe(inputTexts(rows), generationOptions(params))) as Row[];
@@ -107,7 +114,7 @@ let counter = 0;
 export async function loadTransformersJsModel(spec: ModelSpec, files: FileSource): Promise<LoadedModel> {
   if (spec.flavor.kind !== "transformers_js") throw new Error("not a transformers_js model");
   const { task, dtype } = spec.flavor;
-  const run = TASKS[task];
+  const run = isServedTask(task) ? TASKS[task] : undefined;
   if (!run) {
     throw badRequest(
       `The transformers_js task '${task}' is not served; served tasks: ${SUPPORTED_TASKS.join(", ")}.`,

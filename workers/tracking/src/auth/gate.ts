@@ -23,7 +23,7 @@ import { allowedHostsOf, isHostAllowed } from "./hosts";
  */
 
 /** The only paths served without credentials (the inference worker adds /ping). */
-export const PUBLIC_PATHS: readonly string[] = ["/health", "/version", "/ping"];
+export const PUBLIC_PATHS: readonly string[] = ["/health", "/version", "/ping", "/edgeflow/info"];
 
 const OPEN: RequestAuth = {
   enabled: false,

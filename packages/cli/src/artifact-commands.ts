@@ -1,0 +1,110 @@
+import { ActiveRun, artifactPath, downloadArtifact, listArtifacts } from "@edgeflow/sdk";
+import { UsageError } from "./args";
+import { type Command, disk, option, positional, required } from "./command";
+import type { CommandContext } from "./context";
+import { table } from "./output";
+import { diskFile, memoryFile, uploadAll } from "./upload";
+
+async function runOf(ctx: CommandContext): Promise<ActiveRun> {
+  const { run } = await ctx.client.getRun({ run_id: required(ctx, "run-id") });
+  return new ActiveRun(ctx.client, run?.info ?? {}, 0);
+}
+
+const artifactPathOption = (ctx: CommandContext) =>
+  (option(ctx, "artifact-path") ?? "").replace(/^\/+|\/+$/g, "");
+
+export const ARTIFACT_COMMANDS: readonly Command[] = [
+  {
+    name: "artifacts list",
+    summary: "list a run's artifacts (one folder)",
+    usage: "edgeflow artifacts list --run-id ID [--artifact-path PATH]",
+    async run(ctx) {
+      const run = await runOf(ctx);
+      const folder = artifactPathOption(ctx);
+      const listed = await listArtifacts(ctx.client, artifactPath(run.info.artifact_uri, folder));
+      // Paths from the run's root, as `mlflow artifacts list` prints them.
+      const files = listed.map((file) => ({
+        ...file,
+        path: folder ? `${folder}/${file.path}` : (file.path ?? ""),
+      }));
+      ctx.print(
+        files,
+        table(
+          ["PATH", "SIZE"],
+          files.map((file) => [
+            `${file.path}${file.is_dir ? "/" : ""}`,
+            file.is_dir ? "" : String(file.file_size ?? ""),
+          ]),
+        ),
+      );
+    },
+  },
+  {
+    name: "artifacts upload",
+    summary: "upload a file or a folder to a run's artifacts",
+    usage: "edgeflow artifacts upload LOCAL_PATH --run-id ID [--artifact-path PATH]",
+    async run(ctx) {
+      const fs = disk(ctx);
+      const local = positional(ctx, 0, "the LOCAL_PATH to upload");
+      const run = await runOf(ctx);
+      const dest = artifactPathOption(ctx);
+      const listed = await fs.listFiles(local);
+      const files = listed
+        ? listed.map((file) => diskFile(fs, fs.join(local, file.path), file.path, file.size))
+        : [await singleFile(ctx, local)];
+      await uploadAll(ctx, run.info.artifact_uri, dest, files);
+      const bytes = files.reduce((sum, file) => sum + file.size, 0);
+      ctx.print(
+        {
+          run_id: run.id,
+          artifact_uri: `${run.info.artifact_uri}${dest ? `/${dest}` : ""}`,
+          files: files.length,
+          bytes,
+        },
+        `uploaded ${files.length} file(s), ${bytes} bytes, to ${run.info.artifact_uri}${dest ? `/${dest}` : ""}`,
+      );
+    },
+  },
+  {
+    name: "artifacts download",
+    summary: "download a run's artifact file or folder",
+    usage: "edgeflow artifacts download --run-id ID [--artifact-path PATH] [--dst-path DIR]",
+    async run(ctx) {
+      const fs = disk(ctx);
+      const run = await runOf(ctx);
+      const root = artifactPath(run.info.artifact_uri, "");
+      const start = artifactPathOption(ctx);
+      const dst = option(ctx, "dst-path") ?? ".";
+      const written: string[] = [];
+      // Walk folders through the listing; a path that lists nothing is a file.
+      const visit = async (relative: string): Promise<void> => {
+        const entries = await listArtifacts(ctx.client, relative ? `${root}/${relative}` : root);
+        if (entries.length === 0 && relative) {
+          const target = fs.join(dst, relative);
+          await fs.writeStream(target, await downloadArtifact(ctx.client.transport, `${root}/${relative}`));
+          written.push(target);
+          return;
+        }
+        for (const entry of entries) {
+          const child = relative ? `${relative}/${entry.path?.split("/").pop()}` : (entry.path ?? "");
+          if (entry.is_dir) await visit(child);
+          else {
+            const target = fs.join(dst, child);
+            await fs.writeStream(target, await downloadArtifact(ctx.client.transport, `${root}/${child}`));
+            written.push(target);
+          }
+        }
+      };
+      await visit(start);
+      ctx.print({ run_id: run.id, files: written }, written.join("\n"));
+    },
+  },
+];
+
+async function singleFile(ctx: CommandContext, local: string) {
+  const fs = disk(ctx);
+  const bytes = await fs.readBytes(local).catch(() => {
+    throw new UsageError(`'${local}' is neither a file nor a folder.`);
+  });
+  return memoryFile(fs.basename(local), bytes);
+}

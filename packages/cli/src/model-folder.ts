@@ -1,0 +1,211 @@
+/**
+ * What `edgeflow models log DIR` will upload, decided before anything is sent: the folder is an
+ * MLflow model (its MLmodel read by the same rules the inference worker serves by) or a Hugging
+ * Face / Optimum / transformers.js export folder (config.json, tokenizer, onnx/*.onnx), for which
+ * an MLmodel with a signature and an input example is written. A folder that cannot be served is
+ * refused here, with the fix, so nothing half-logged is left behind.
+ */
+import {
+  isServedTask,
+  onnxFileOf,
+  parseMlmodel,
+  SERVED_TASKS,
+  type ServedTask,
+  taskFromConfig,
+  taskSignature,
+} from "@edgeflow/core";
+import { QuantizeError, quantizeDynamic, readModel, writeModel } from "@edgeflow/onnx";
+import { parse, stringify } from "yaml";
+import { UsageError } from "./args";
+import type { FileEntry, FileSystem } from "./io";
+import { diskFile, type UploadFile as ModelFile, memoryFile } from "./upload";
+
+export interface ModelPlan {
+  files: ModelFile[];
+  /** The MLmodel document, without the run fields (run_id, utc_time_created) filled at log time. */
+  mlmodel: Record<string, unknown>;
+  summary: string;
+}
+
+export interface PlanOptions {
+  task?: string;
+  quantize?: string;
+  inputExample?: unknown;
+  onQuantizeProgress?: (done: number, total: number) => void;
+}
+
+/** A folder that cannot become a served model; the message says what to do. */
+export class UnservableModel extends UsageError {}
+
+const PICKLES = /\.(pkl|pickle|joblib|cloudpickle)$/i;
+const FP32 = "onnx/model.onnx";
+const Q8 = "onnx/model_quantized.onnx";
+const encoder = new TextEncoder();
+
+export async function planModelFolder(fs: FileSystem, dir: string, options: PlanOptions): Promise<ModelPlan> {
+  const listed = await fs.listFiles(dir);
+  if (!listed) throw new UsageError(`'${dir}' is not a folder.`);
+  if (options.quantize !== undefined && options.quantize !== "q8") {
+    throw new UsageError(`--quantize ${options.quantize}: only q8 (dynamic int8) is supported.`);
+  }
+  const files = listed.filter(
+    (file) => file.path !== "MLmodel" && !file.path.split("/").some((part) => part.startsWith(".")),
+  );
+  const fromDisk = (entry: FileEntry): ModelFile =>
+    diskFile(fs, fs.join(dir, entry.path), entry.path, entry.size);
+  return listed.some((file) => file.path === "MLmodel")
+    ? planMlflowModel(fs, dir, files.map(fromDisk), options)
+    : planExportFolder(fs, dir, files.map(fromDisk), options);
+}
+
+async function planMlflowModel(
+  fs: FileSystem,
+  dir: string,
+  files: ModelFile[],
+  options: PlanOptions,
+): Promise<ModelPlan> {
+  const text = new TextDecoder().decode(await fs.readBytes(fs.join(dir, "MLmodel")));
+  // Throws MLflow's BAD_REQUEST for pickle flavors and unknown ones, as the server would at serving time.
+  const spec = parseMlmodel(text, `'${dir}'`);
+  const mlmodel = parse(text) as Record<string, unknown>;
+  const has = (path: string) => files.some((file) => file.path === path);
+  if (spec.flavor.kind === "onnx") {
+    const data = spec.flavor.data;
+    if (!has(data))
+      throw new UnservableModel(`'${dir}' declares the ONNX file '${data}', which is not in the folder.`);
+    if (options.quantize) files = await withQuantized(fs, dir, files, data, data, options);
+    return { files, mlmodel, summary: `onnx model (${data})` };
+  }
+  const prefix =
+    spec.flavor.modelDir === "" || spec.flavor.modelDir === "." ? "" : `${spec.flavor.modelDir}/`;
+  let dtype = spec.flavor.dtype;
+  if (options.quantize) {
+    if (!has(`${prefix}${FP32}`)) {
+      throw new UnservableModel(
+        `--quantize needs the float32 weights at '${prefix}${FP32}', which are not in '${dir}'.`,
+      );
+    }
+    files = await withQuantized(fs, dir, files, `${prefix}${FP32}`, `${prefix}${Q8}`, options);
+    dtype = "q8";
+    const flavors = mlmodel.flavors as Record<string, Record<string, unknown>>;
+    flavors.transformers_js = { ...flavors.transformers_js, dtype };
+  }
+  const weights = `${prefix}${onnxFileOf(dtype)}`;
+  if (!has(weights)) {
+    throw new UnservableModel(
+      `'${dir}' is a transformers_js model with dtype ${dtype}, but '${weights}' is missing${dtype === "q8" && has(`${prefix}${FP32}`) ? " (add --quantize q8 to make it from onnx/model.onnx)" : ""}.`,
+    );
+  }
+  return { files, mlmodel, summary: `transformers_js ${spec.flavor.task} model, ${dtype}` };
+}
+
+async function planExportFolder(
+  fs: FileSystem,
+  dir: string,
+  files: ModelFile[],
+  options: PlanOptions,
+): Promise<ModelPlan> {
+  const pickle = files.find((file) => PICKLES.test(file.path));
+  if (pickle) {
+    throw new UnservableModel(
+      `'${dir}' holds a pickle ('${pickle.path}'); Edgeflow never unpickles models (loading a pickle runs arbitrary code). Export the model to ONNX (optimum-cli export onnx) and log that folder.`,
+    );
+  }
+  const has = (path: string) => files.some((file) => file.path === path);
+  if (!has("config.json")) {
+    throw new UnservableModel(
+      `'${dir}' has neither an MLmodel nor a config.json: log an MLflow model folder or a Hugging Face export folder (optimum-cli export onnx --model <id> ${dir}).`,
+    );
+  }
+  if (!has(FP32) && !has(Q8)) {
+    const elsewhere = files.find((file) => file.path.endsWith(".onnx"));
+    throw new UnservableModel(
+      elsewhere
+        ? `'${dir}' has ONNX weights at '${elsewhere.path}'; transformers.js loads them from '${FP32}' (or '${Q8}'): move the file there.`
+        : `'${dir}' has no ONNX weights (${FP32}): export them with optimum-cli export onnx --model <id> ${dir}, or transformers.js's convert script.`,
+    );
+  }
+  if (!has("tokenizer.json")) {
+    throw new UnservableModel(
+      `'${dir}' has no tokenizer.json, which every served task needs: save the tokenizer into the folder.`,
+    );
+  }
+  const config = JSON.parse(
+    new TextDecoder().decode(await fs.readBytes(fs.join(dir, "config.json"))),
+  ) as Record<string, unknown>;
+  const task = servedTask(options.task, config, dir);
+  let planned = files;
+  if (options.quantize) {
+    if (!has(FP32))
+      throw new UnservableModel(
+        `--quantize needs the float32 weights at '${FP32}', which are not in '${dir}'.`,
+      );
+    planned = await withQuantized(fs, dir, files, FP32, Q8, options);
+  }
+  const dtype = options.quantize || !has(FP32) ? "q8" : "fp32";
+  // Only the weights served are uploaded: the other precision would double the upload for nothing.
+  const served = onnxFileOf(dtype);
+  planned = planned.filter(
+    (file) => !file.path.startsWith("onnx/") || file.path === served || !file.path.endsWith(".onnx"),
+  );
+  const example = options.inputExample ?? { inputs: SERVED_TASKS[task].example };
+  const exampleBytes = encoder.encode(JSON.stringify(example));
+  planned = [
+    ...planned.filter((file) => file.path !== "input_example.json"),
+    memoryFile("input_example.json", exampleBytes),
+  ];
+  const mlmodel = {
+    artifact_path: "model",
+    flavors: { transformers_js: { task, model_dir: ".", dtype } },
+    model_size_bytes: planned.reduce((total, file) => total + file.size, 0),
+    saved_input_example_info: { artifact_path: "input_example.json", format: "tf-serving", type: "ndarray" },
+    signature: taskSignature(task),
+  };
+  return { files: planned, mlmodel, summary: `${task} model, ${dtype}` };
+}
+
+function servedTask(requested: string | undefined, config: Record<string, unknown>, dir: string): ServedTask {
+  const served = Object.keys(SERVED_TASKS).join(", ");
+  if (requested !== undefined) {
+    if (!isServedTask(requested))
+      throw new UnservableModel(`--task ${requested} is not served; served tasks: ${served}.`);
+    return requested;
+  }
+  const inferred = taskFromConfig(config);
+  if (!inferred) {
+    const architecture = Array.isArray(config.architectures)
+      ? ` (architecture ${config.architectures[0]})`
+      : "";
+    throw new UnservableModel(
+      `cannot tell the task of '${dir}' from its config.json${architecture}: pass --task, one of ${served}.`,
+    );
+  }
+  return inferred;
+}
+
+/** `files` with `to` replaced by the int8 quantisation of `from`. */
+async function withQuantized(
+  fs: FileSystem,
+  dir: string,
+  files: ModelFile[],
+  from: string,
+  to: string,
+  options: PlanOptions,
+): Promise<ModelFile[]> {
+  let bytes: Uint8Array;
+  try {
+    const model = readModel(await fs.readBytes(fs.join(dir, from)));
+    quantizeDynamic(model, { onProgress: options.onQuantizeProgress });
+    bytes = writeModel(model);
+  } catch (error) {
+    if (error instanceof QuantizeError)
+      throw new UnservableModel(`cannot quantise '${from}': ${error.message}.`);
+    throw new UnservableModel(
+      `'${from}' is not a readable ONNX model (${error instanceof Error ? error.message : error}).`,
+    );
+  }
+  const quantized = memoryFile(to, bytes);
+  return [...files.filter((file) => file.path !== to), quantized];
+}
+
+export const MLMODEL_YAML = (doc: Record<string, unknown>): string => stringify(doc, { lineWidth: 0 });
