@@ -41,6 +41,9 @@ export async function startStack(options: {
     env: {
       ...process.env,
       PORT: String(port),
+      // Unless told, the inference worker takes any free port too: a bench beside `npm start`
+      // would otherwise collide on 5001.
+      INFERENCE_PORT: process.env.INFERENCE_PORT ?? "0",
       EDGEFLOW_STATE_DIR: stateDir,
       WRANGLER_SEND_METRICS: "false",
       NO_UPDATE_NOTIFIER: "1",

@@ -44,12 +44,14 @@ export function memoryDisk(files: Files): FileSystem {
 
 /**
  * Runs `edgeflow ...argv` with the worker under test as its network and `files` as its disk.
- * `answer` may reply in the worker's place (a server that reports another version, say).
+ * `answer` may reply in the worker's place (a server that reports another version, say);
+ * `terminal` runs it as on a TTY (tables, progress lines).
  */
 export async function edgeflow(
   argv: string[],
   files: Files = {},
   answer?: (request: Request) => Response | undefined,
+  terminal = false,
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -61,7 +63,7 @@ export async function edgeflow(
       stderr += text;
     },
     env: {},
-    isTTY: false,
+    isTTY: terminal,
     fetch: async (request) => answer?.(request) ?? SELF.fetch(request),
     readFile: async (path) => {
       const content = files[path];

@@ -1,6 +1,6 @@
 import { ActiveRun, artifactPath, downloadArtifact, listArtifacts } from "@edgeflow/sdk";
 import { UsageError } from "./args";
-import { type Command, disk, option, positional, required } from "./command";
+import { type Command, disk, option, positional, progress, required } from "./command";
 import type { CommandContext } from "./context";
 import { table } from "./output";
 import { diskFile, memoryFile, uploadAll } from "./upload";
@@ -75,27 +75,42 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
       const root = artifactPath(run.info.artifact_uri, "");
       const start = artifactPathOption(ctx);
       const dst = option(ctx, "dst-path") ?? ".";
-      const written: string[] = [];
-      // Walk folders through the listing; a path that lists nothing is a file.
+      // Walk folders through the listing first (a path that lists nothing is a file), so the
+      // progress line knows the total.
+      const files: { relative: string; size: number }[] = [];
       const visit = async (relative: string): Promise<void> => {
         const entries = await listArtifacts(ctx.client, relative ? `${root}/${relative}` : root);
-        if (entries.length === 0 && relative) {
-          const target = fs.join(dst, relative);
-          await fs.writeStream(target, await downloadArtifact(ctx.client.transport, `${root}/${relative}`));
-          written.push(target);
-          return;
-        }
+        if (entries.length === 0 && relative) files.push({ relative, size: 0 });
         for (const entry of entries) {
           const child = relative ? `${relative}/${entry.path?.split("/").pop()}` : (entry.path ?? "");
           if (entry.is_dir) await visit(child);
-          else {
-            const target = fs.join(dst, child);
-            await fs.writeStream(target, await downloadArtifact(ctx.client.transport, `${root}/${child}`));
-            written.push(target);
-          }
+          else files.push({ relative: child, size: Number(entry.file_size ?? 0) });
         }
       };
       await visit(start);
+      const total = files.reduce((sum, file) => sum + file.size, 0);
+      const bar = progress(ctx, "downloading");
+      let done = 0;
+      const written: string[] = [];
+      try {
+        for (const file of files) {
+          const target = fs.join(dst, file.relative);
+          const body = await downloadArtifact(ctx.client.transport, `${root}/${file.relative}`);
+          const counted = body.pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(chunk, controller) {
+                done += chunk.byteLength;
+                bar.update(done, Math.max(total, done));
+                controller.enqueue(chunk);
+              },
+            }),
+          );
+          await fs.writeStream(target, counted);
+          written.push(target);
+        }
+      } finally {
+        bar.end();
+      }
       ctx.print({ run_id: run.id, files: written }, written.join("\n"));
     },
   },
