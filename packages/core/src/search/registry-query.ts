@@ -70,13 +70,58 @@ function versionFilterSql(clause: RegistryFilterClause): SQL {
   return conditionSql(column(VERSION_COLUMNS, clause.key), clause);
 }
 
+/** The tag that makes a registered model (and its versions) an MLflow 3 prompt. */
+export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
+
+/**
+ * MLflow 3 keeps prompts and models apart in one registry (sqlalchemy_store.py,
+ * `_is_querying_prompt`): a search is for prompts when its first clause on the prompt tag is
+ * `= 'true'` or `!= 'false'` (any case), and then that clause filters as written. Any other search
+ * is for models: its clauses on the prompt tag are dropped, and every registered model with
+ * `mlflow.prompt.is_prompt = 'true'` is left out. A model that lacks the tag therefore matches the
+ * `tag.mlflow.prompt.is_prompt != 'true'` the 3.x client appends to each model search.
+ */
+function promptRule(clauses: RegistryFilterClause[], promptNames: SQL, name: SQLWrapper): SQL[] {
+  const prompt = clauses.find((clause) => clause.type === "tag" && clause.key === IS_PROMPT_TAG);
+  const value = typeof prompt?.value === "string" ? prompt.value.toLowerCase() : undefined;
+  const forPrompts =
+    (prompt?.comparator === "=" && value === "true") || (prompt?.comparator === "!=" && value === "false");
+  if (forPrompts) return [];
+  return [sql`${name} NOT IN (${promptNames})`];
+}
+
+const withoutPromptTag = (clauses: RegistryFilterClause[], forPrompts: boolean) =>
+  forPrompts ? clauses : clauses.filter((clause) => !(clause.type === "tag" && clause.key === IS_PROMPT_TAG));
+
+function registryConditions(
+  clauses: RegistryFilterClause[],
+  toSql: (clause: RegistryFilterClause) => SQL,
+  promptNames: SQL,
+  name: SQLWrapper,
+): SQL[] {
+  const rule = promptRule(clauses, promptNames, name);
+  return [...withoutPromptTag(clauses, rule.length === 0).map(toSql), ...rule];
+}
+
+const MODEL_PROMPT_NAMES = sql`SELECT ${registeredModelTags.name} FROM ${registeredModelTags} WHERE ${registeredModelTags.key} = ${IS_PROMPT_TAG} AND ${registeredModelTags.value} = 'true'`;
+const VERSION_PROMPT_NAMES = sql`SELECT ${modelVersionTags.name} FROM ${modelVersionTags} WHERE ${modelVersionTags.key} = ${IS_PROMPT_TAG} AND ${modelVersionTags.value} = 'true'`;
+
 /**
  * The names of the registered models matching a search_registered_models request, in order, one
  * page of them: a statement selecting one column, `name`.
  */
 export function compileRegisteredModelSearch(query: RegistrySearchQuery): SQL {
   const where = whereSql(
-    withVisible(parseRegisteredModelFilter(query.filter).map(modelFilterSql), query, registeredModels.name),
+    withVisible(
+      registryConditions(
+        parseRegisteredModelFilter(query.filter),
+        modelFilterSql,
+        MODEL_PROMPT_NAMES,
+        registeredModels.name,
+      ),
+      query,
+      registeredModels.name,
+    ),
   );
   const order = orderSql(MODEL_COLUMNS, parseRegisteredModelOrderBy(query.orderBy));
   return checkStatement(
@@ -90,7 +135,16 @@ export function compileRegisteredModelSearch(query: RegistrySearchQuery): SQL {
  */
 export function compileModelVersionSearch(query: RegistrySearchQuery): SQL {
   const where = whereSql(
-    withVisible(parseModelVersionFilter(query.filter).map(versionFilterSql), query, modelVersions.name),
+    withVisible(
+      registryConditions(
+        parseModelVersionFilter(query.filter),
+        versionFilterSql,
+        VERSION_PROMPT_NAMES,
+        modelVersions.name,
+      ),
+      query,
+      modelVersions.name,
+    ),
   );
   const order = orderSql(VERSION_COLUMNS, parseModelVersionOrderBy(query.orderBy));
   return checkStatement(
