@@ -16,6 +16,10 @@ export interface Fixture {
   folder: string;
   /** Replaces the folder's MLmodel with this sibling file (e.g. "MLmodel.feature-extraction"). */
   mlmodel?: string;
+  /** Replaces the folder's MLmodel with this text. */
+  mlmodelText?: string;
+  /** Where each file goes in the bucket (relative to the fixture's folder); undefined leaves it out. */
+  place?: (key: string) => string | undefined;
 }
 
 export const FIXTURES: Record<string, Fixture> = {
@@ -63,8 +67,11 @@ export async function uploadFixtures(
       )
         continue;
       const source = key === "MLmodel" && fixture.mlmodel ? join(directory, fixture.mlmodel) : file;
+      const body = key === "MLmodel" && fixture.mlmodelText ? fixture.mlmodelText : readFileSync(source);
+      const placed = fixture.place ? fixture.place(key) : key;
+      if (placed === undefined) continue;
       await client.send(
-        new PutObjectCommand({ Bucket: vars.S3_BUCKET, Key: `${prefix}/${key}`, Body: readFileSync(source) }),
+        new PutObjectCommand({ Bucket: vars.S3_BUCKET, Key: `${prefix}/${placed}`, Body: body }),
       );
     }
     out[name] = prefix;

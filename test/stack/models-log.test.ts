@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { artifactPath, createClient, downloadArtifact, listArtifacts } from "@edgeflow/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MLFLOW_TRANSFORMERS_FIXTURES } from "../inference/setup/mlflow-transformers";
 import { exportFolder, openStack, SHARED, type StackWorld } from "./harness";
 
 let world: StackWorld;
@@ -154,6 +155,36 @@ describe("edgeflow models log refuses, before uploading anything, what cannot be
 });
 
 describe("edgeflow models log with an MLflow model folder, and artifacts", () => {
+  it("an MLflow transformers model with ONNX weights, quantised on the way", async () => {
+    // mlflow.transformers.save_model's layout, with an Optimum export's fp32 weights in model/onnx/.
+    const fixture = MLFLOW_TRANSFORMERS_FIXTURES["sst2-transformers"];
+    const source = resolve(SHARED, "models/sst2-bert-mini");
+    const folder = join(world.scratch, "mlflow-transformers");
+    const put = (relative: string, from: string) => {
+      mkdirSync(join(folder, relative, ".."), { recursive: true });
+      writeFileSync(join(folder, relative), readFileSync(join(source, from)));
+    };
+    for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"]) {
+      put(fixture?.place?.(file) as string, file);
+    }
+    writeFileSync(join(folder, "MLmodel"), fixture?.mlmodelText ?? "");
+    const logged = await world.edgeflow([
+      "models",
+      "log",
+      folder,
+      "--quantize",
+      "q8",
+      "--register",
+      "mlflow-sst2",
+      "--alias",
+      "champion",
+    ]);
+    expect(logged.stderr).toBe("");
+    expect(logged.stdout).toMatch(/^logged MLflow transformers text-classification model, q8 to run/);
+    const predictions = (await predict("mlflow-sst2", ["I love this", "I hate this"])) as { label: string }[];
+    expect(predictions.map((p) => p.label)).toEqual(["POSITIVE", "NEGATIVE"]);
+  });
+
   it("README's and docs/cli.md's example: the fixture folder itself, MLmodel and all", async () => {
     const logged = await world.edgeflow([
       "models",

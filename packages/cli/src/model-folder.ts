@@ -7,6 +7,7 @@
  */
 import {
   isServedTask,
+  type ModelSpec,
   onnxFileOf,
   parseMlmodel,
   SERVED_TASKS,
@@ -76,6 +77,8 @@ async function planMlflowModel(
     if (options.quantize) files = await withQuantized(fs, dir, files, data, data, options);
     return { files, mlmodel, summary: `onnx model (${data})` };
   }
+  if (spec.flavor.origin === "transformers")
+    return planTransformersModel(dir, files, mlmodel, spec.flavor, options, fs);
   const prefix =
     spec.flavor.modelDir === "" || spec.flavor.modelDir === "." ? "" : `${spec.flavor.modelDir}/`;
   let dtype = spec.flavor.dtype;
@@ -209,3 +212,45 @@ async function withQuantized(
 }
 
 export const MLMODEL_YAML = (doc: Record<string, unknown>): string => stringify(doc, { lineWidth: 0 });
+
+/**
+ * MLflow's transformers flavor (mlflow.transformers.save_model): served when ONNX weights are in
+ * an onnx/ folder inside model/ or beside it, as the worker looks for them; --quantize makes the
+ * q8 file next to the fp32 one.
+ */
+async function planTransformersModel(
+  dir: string,
+  files: ModelFile[],
+  mlmodel: Record<string, unknown>,
+  flavor: Extract<ModelSpec["flavor"], { kind: "transformers_js" }>,
+  options: PlanOptions,
+  fs: FileSystem,
+): Promise<ModelPlan> {
+  const has = (path: string) => files.some((file) => file.path === path);
+  const folder = flavor.layout.onnx.find(
+    (onnx) => has(`${onnx}/model_quantized.onnx`) || has(`${onnx}/model.onnx`),
+  );
+  if (!folder) {
+    throw new UnservableModel(
+      `'${dir}' is an MLflow transformers model without ONNX weights (${flavor.layout.onnx.map((f) => `${f}/model.onnx`).join(" or ")}): Edgeflow serves it through ONNX. Export the weights (optimum-cli export onnx --model ${dir}/${flavor.modelDir} ${dir}/${flavor.layout.onnx[0]}) and log it again.`,
+    );
+  }
+  let planned = files;
+  if (options.quantize) {
+    if (!has(`${folder}/model.onnx`)) {
+      throw new UnservableModel(
+        `--quantize needs the float32 weights at '${folder}/model.onnx', which are not in '${dir}'.`,
+      );
+    }
+    planned = await withQuantized(
+      fs,
+      dir,
+      files,
+      `${folder}/model.onnx`,
+      `${folder}/model_quantized.onnx`,
+      options,
+    );
+  }
+  const dtype = planned.some((file) => file.path === `${folder}/model_quantized.onnx`) ? "q8" : "fp32";
+  return { files: planned, mlmodel, summary: `MLflow transformers ${flavor.task} model, ${dtype}` };
+}

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { FIXTURES, uploadFixtures } from "../../../bench/inference/fixtures";
 import { localS3Vars, startLocalS3 } from "../../../infra/local/s3-server";
+import { MLFLOW_TRANSFORMERS_FIXTURES } from "./mlflow-transformers";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,7 +23,10 @@ export default async function setup(project: TestProject) {
   const s3 = await startLocalS3(directory);
   const vars = localS3Vars(s3);
   project.provide("s3Vars", vars);
-  project.provide("fixturePaths", await uploadFixtures(vars, FIXTURES));
+  project.provide(
+    "fixturePaths",
+    await uploadFixtures(vars, { ...FIXTURES, ...MLFLOW_TRANSFORMERS_FIXTURES }),
+  );
   return async () => {
     await s3.close();
     rmSync(directory, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import {
   authConfigOf,
   authorizeLoggedModelRequest,
   authorizeModelRequest,
+  badRequest,
   describeRef,
   joinArtifactPath,
   type ModelRef,
@@ -10,6 +11,7 @@ import {
   onnxFileOf,
   parseMlmodel,
   resolveServedModel,
+  type ServedFlavor,
   type ServedIdentity,
 } from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
@@ -92,47 +94,79 @@ export async function servedVersion(
   return { identity, bucketPath, spec, label };
 }
 
-/** The files a model loads, with their sizes (what the memory budget counts). */
-async function modelFiles(
+/** A loadable model's files: bucket paths with their total size (what the memory budget counts). */
+interface ModelFiles {
+  paths: string[];
+  bytes: number;
+  /** transformers_js: each file transformers.js asks for ("onnx/model.onnx") → its bucket path. */
+  locate?: (file: string) => string;
+  /** transformers_js: the dtype the weights found are (an "auto" flavor resolved). */
+  dtype?: string;
+}
+
+const CONFIG_FILES = new Set(["config.json", "generation_config.json", "preprocessor_config.json"]);
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
+
+/** Sizes of the files directly in `directory` (of the bucket). */
+async function sizesIn(env: InferenceEnv, directory: string): Promise<Map<string, number>> {
+  const entries = await bucketOf(env).list(directory);
+  return new Map(entries.filter((e) => !e.isDir).map((e) => [e.path, e.size ?? 0]));
+}
+
+async function onnxFiles(env: InferenceEnv, served: ServedVersion, data: string): Promise<ModelFiles> {
+  const directory = data.includes("/") ? data.slice(0, data.lastIndexOf("/")) : "";
+  const sizes = await sizesIn(env, joinArtifactPath(served.bucketPath, directory));
+  const size = sizes.get(data.slice(directory ? directory.length + 1 : 0));
+  if (size === undefined) throw MlflowError.notFound(`${served.label} has no ONNX file '${data}'.`);
+  return { paths: [joinArtifactPath(served.bucketPath, data)], bytes: size };
+}
+
+/**
+ * A transformers.js model's files through its layout: the first onnx folder holding the dtype's
+ * weights (for "auto": q8, else fp32), config from the config folder, tokenizer files from the
+ * tokenizer folder. No weights is a 400 that says how to add them.
+ */
+async function transformersFiles(
   env: InferenceEnv,
   served: ServedVersion,
-): Promise<{ paths: string[]; bytes: number }> {
-  const store = bucketOf(env);
-  const flavor = served.spec.flavor;
-  const folder =
-    flavor.kind === "transformers_js"
-      ? joinArtifactPath(served.bucketPath, flavor.modelDir)
-      : served.bucketPath;
-  const wanted =
-    flavor.kind === "transformers_js"
-      ? [
-          onnxFileOf(flavor.dtype),
-          "config.json",
-          "tokenizer.json",
-          "tokenizer_config.json",
-          "generation_config.json",
-        ]
-      : [flavor.data];
-  let bytes = 0;
-  const paths: string[] = [];
-  const listings = new Map<string, Map<string, number>>();
-  for (const file of wanted) {
-    const directory = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
-    let listing = listings.get(directory);
-    if (!listing) {
-      const entries = await store.list(joinArtifactPath(folder, directory));
-      listing = new Map(entries.filter((e) => !e.isDir).map((e) => [e.path, e.size ?? 0]));
-      listings.set(directory, listing);
+  flavor: Extract<ServedFlavor, { kind: "transformers_js" }>,
+): Promise<ModelFiles> {
+  const inModel = (path: string) => joinArtifactPath(served.bucketPath, path);
+  const wantedDtypes = flavor.dtype === "auto" ? ["q8", "fp32"] : [flavor.dtype];
+  let weights: { folder: string; dtype: string; size: number } | undefined;
+  for (const folder of flavor.layout.onnx) {
+    const sizes = await sizesIn(env, inModel(folder));
+    const dtype = wantedDtypes.find((d) => sizes.has(onnxFileOf(d).slice("onnx/".length)));
+    if (dtype) {
+      weights = { folder, dtype, size: sizes.get(onnxFileOf(dtype).slice("onnx/".length)) ?? 0 };
+      break;
     }
-    const size = listing.get(file.slice(directory ? directory.length + 1 : 0));
-    if (size === undefined) continue;
-    bytes += size;
-    paths.push(joinArtifactPath(folder, file));
   }
-  if (flavor.kind === "onnx" && paths.length === 0) {
-    throw MlflowError.notFound(`${served.label} has no ONNX file '${flavor.data}'.`);
+  if (!weights) {
+    const looked = flavor.layout.onnx.map((folder) => `${folder}/`).join(" or ");
+    const fix =
+      flavor.origin === "transformers"
+        ? "Edgeflow serves MLflow transformers models through their ONNX weights: export them (optimum-cli export onnx --model <the model> DIR), put DIR's .onnx files in the model's onnx/ folder, or log DIR with `npx edgeflow models log DIR`."
+        : "Add them, or quantise the fp32 weights with `npx edgeflow models log DIR --quantize q8`.";
+    throw badRequest(
+      `${served.label} has no ONNX weights (${wantedDtypes.map((d) => onnxFileOf(d).slice("onnx/".length)).join(" or ")} in ${looked}). ${fix}`,
+    );
   }
-  return { paths, bytes };
+  const found = weights;
+  const locate = (file: string): string => {
+    if (file.startsWith("onnx/")) return inModel(joinArtifactPath(found.folder, file.slice("onnx/".length)));
+    const folder = CONFIG_FILES.has(file) ? flavor.layout.config : flavor.layout.tokenizer;
+    return inModel(joinArtifactPath(folder, file));
+  };
+  const configSizes = await sizesIn(env, inModel(flavor.layout.config));
+  const tokenizerSizes =
+    flavor.layout.tokenizer === flavor.layout.config
+      ? configSizes
+      : await sizesIn(env, inModel(flavor.layout.tokenizer));
+  let bytes = found.size;
+  for (const file of CONFIG_FILES) bytes += configSizes.get(file) ?? 0;
+  for (const file of TOKENIZER_FILES) bytes += tokenizerSizes.get(file) ?? 0;
+  return { paths: [locate(onnxFileOf(found.dtype))], bytes, locate, dtype: found.dtype };
 }
 
 /** The loaded model for a version: from this isolate's cache, or built now within the budget. */
@@ -140,7 +174,12 @@ export async function loadedModel(env: InferenceEnv, served: ServedVersion): Pro
   const models = pipelineCache(env);
   const key = JSON.stringify([served.identity.id, served.identity.storageLocation]);
   if (models.has(key)) return models.getOrLoad(key, 0, () => Promise.reject(new Error("unreachable")));
-  const { paths, bytes } = await modelFiles(env, served);
+  const flavor = served.spec.flavor;
+  const files =
+    flavor.kind === "onnx"
+      ? await onnxFiles(env, served, flavor.data)
+      : await transformersFiles(env, served, flavor);
+  const { paths, bytes } = files;
   if (bytes > models.budgetBytes) {
     throw new MlflowError(
       "RESOURCE_EXHAUSTED",
@@ -149,15 +188,15 @@ export async function loadedModel(env: InferenceEnv, served: ServedVersion): Pro
   }
   const store = bucketOf(env);
   return models.getOrLoad(key, bytes, async () => {
-    const flavor = served.spec.flavor;
     if (flavor.kind === "onnx") {
       const data = await readBytes(store, paths[0] as string);
       if (!data) throw MlflowError.notFound(`${served.label} has no ONNX file '${flavor.data}'.`);
       return loadOnnxModel(served.spec, data);
     }
-    const folder = joinArtifactPath(served.bucketPath, flavor.modelDir);
-    return loadTransformersJsModel(served.spec, async (file) => {
-      const object = await store.get(joinArtifactPath(folder, file));
+    const locate = files.locate as (file: string) => string;
+    const spec: ModelSpec = { ...served.spec, flavor: { ...flavor, dtype: files.dtype ?? flavor.dtype } };
+    return loadTransformersJsModel(spec, async (file) => {
+      const object = await store.get(locate(file));
       return object
         ? new Response(object.body, { headers: { "Content-Length": String(object.size) } })
         : new Response(null, { status: 404 });

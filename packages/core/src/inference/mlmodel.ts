@@ -2,9 +2,38 @@ import { parse } from "yaml";
 import { badRequest } from "./errors";
 import { parseSignature, type Signature } from "./signature";
 
+/**
+ * Where a transformers.js pipeline's files are inside a model: one folder for a transformers_js
+ * model; MLflow's transformers flavor splits them (model/ for config and weights,
+ * components/tokenizer/ for the tokenizer). Paths are relative to the model's root.
+ */
+export interface TransformersLayout {
+  /** config.json, generation_config.json. */
+  config: string;
+  /** tokenizer.json, tokenizer_config.json and the like. */
+  tokenizer: string;
+  /** Folders searched in order for the ONNX weights (model_quantized.onnx, model.onnx...). */
+  onnx: string[];
+}
+
 /** How a model version is served, read from its MLmodel file. */
 export type ServedFlavor =
-  | { kind: "transformers_js"; task: string; dtype: string; modelDir: string }
+  | {
+      kind: "transformers_js";
+      task: string;
+      /** q8, fp32... or "auto" (MLflow's transformers flavor): the q8 weights when present, else fp32. */
+      dtype: string;
+      modelDir: string;
+      layout: TransformersLayout;
+      /** The MLmodel flavor it came from. */
+      origin: "transformers_js" | "transformers";
+      /** MLflow's `metadata.prompt_template`: each string input becomes template.format(prompt=...). */
+      promptTemplate?: string;
+      /** MLflow's `python_function.model_config`: default pipeline params, request params win. */
+      modelConfig: Record<string, unknown>;
+      /** MLflow's `inference_task` (llm/v1/completions, llm/v1/chat, llm/v1/embeddings). */
+      inferenceTask?: string;
+    }
   | { kind: "onnx"; data: string };
 
 export interface ModelSpec {
@@ -72,16 +101,22 @@ export function parseMlmodel(text: string, modelLabel: string): ModelSpec {
   if (tjs) {
     if (typeof tjs.task !== "string")
       throw badRequest(`The transformers_js flavor of ${modelLabel} has no task.`);
+    const modelDir = confined(typeof tjs.model_dir === "string" ? tjs.model_dir : ".", "model_dir");
     return {
       ...base,
       flavor: {
         kind: "transformers_js",
         task: tjs.task,
         dtype: typeof tjs.dtype === "string" ? tjs.dtype : "q8",
-        modelDir: confined(typeof tjs.model_dir === "string" ? tjs.model_dir : ".", "model_dir"),
+        modelDir,
+        layout: { config: modelDir, tokenizer: modelDir, onnx: [joinRelative(modelDir, "onnx")] },
+        origin: "transformers_js",
+        modelConfig: {},
       },
     };
   }
+  const transformers = flavors.transformers;
+  if (transformers) return { ...base, flavor: transformersFlavor(root, transformers, modelLabel) };
   const onnx = flavors.onnx;
   if (onnx) {
     if (typeof onnx.data !== "string")
@@ -99,4 +134,59 @@ export function parseMlmodel(text: string, modelLabel: string): ModelSpec {
   throw badRequest(
     `${modelLabel} has no flavor Edgeflow can serve (flavors: ${names.join(", ") || "none"}); it serves transformers_js and onnx models.`,
   );
+}
+
+const joinRelative = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
+
+/** What MLflow's prompt templates must hold (mlflow/transformers/__init__.py). */
+const PROMPT_PLACEHOLDER = "{prompt}";
+
+/**
+ * MLflow's `transformers` flavor as mlflow.transformers.save_model writes it (2.12 to 3.x): the
+ * pipeline's weights and config in `model_binary` (model/), each component in components/<name>/,
+ * the prompt template in the MLmodel's metadata, model_config in the pyfunc flavor. Served through
+ * transformers.js when ONNX weights are in an onnx/ folder inside model/ or beside it (the worker
+ * looks, and says how to add them when there are none).
+ */
+function transformersFlavor(
+  root: Record<string, unknown>,
+  conf: Record<string, unknown>,
+  modelLabel: string,
+): ServedFlavor {
+  if (typeof conf.task !== "string")
+    throw badRequest(`The transformers flavor of ${modelLabel} has no task.`);
+  const metadata = (root.metadata ?? {}) as Record<string, unknown>;
+  const pyfunc = ((root.flavors as Record<string, unknown>).python_function ?? {}) as Record<string, unknown>;
+  if (conf.model_binary === undefined && typeof conf.source_model_name === "string") {
+    throw badRequest(
+      `${modelLabel} was saved with save_pretrained=False: it holds no weights, only a reference to ${conf.source_model_name}${typeof conf.source_model_revision === "string" ? `@${conf.source_model_revision}` : ""} on the Hugging Face Hub, which this server does not fetch. Log it with its ONNX weights: export them (optimum-cli export onnx --model ${conf.source_model_name} DIR) and log DIR with \`npx edgeflow models log DIR\`.`,
+    );
+  }
+  const modelDir = confined(
+    typeof conf.model_binary === "string" ? conf.model_binary : "model",
+    "model_binary",
+  );
+  const components = Array.isArray(conf.components) ? conf.components.map(String) : [];
+  const tokenizer = components.includes("tokenizer") ? "components/tokenizer" : modelDir;
+  const template = metadata.prompt_template;
+  if (template !== undefined && template !== null) {
+    if (typeof template !== "string" || !template.includes(PROMPT_PLACEHOLDER)) {
+      throw badRequest(
+        `The prompt_template of ${modelLabel} must be a string containing '${PROMPT_PLACEHOLDER}'.`,
+      );
+    }
+  }
+  const modelConfig =
+    pyfunc.model_config && typeof pyfunc.model_config === "object" ? pyfunc.model_config : {};
+  return {
+    kind: "transformers_js",
+    task: conf.task,
+    dtype: "auto",
+    modelDir,
+    layout: { config: modelDir, tokenizer, onnx: [joinRelative(modelDir, "onnx"), "onnx"] },
+    origin: "transformers",
+    ...(typeof template === "string" ? { promptTemplate: template } : {}),
+    modelConfig: modelConfig as Record<string, unknown>,
+    ...(typeof conf.inference_task === "string" ? { inferenceTask: conf.inference_task } : {}),
+  };
 }

@@ -101,11 +101,40 @@ function generationOptions(params: Row): Row {
     "top_p",
     "repetition_penalty",
     "num_beams",
+    "return_full_text",
   ]) {
     if (params[key] !== undefined) options[key] = params[key];
   }
   if (options.temperature !== undefined && !options.do_sample) delete options.temperature;
   return options;
+}
+
+/** The tasks MLflow applies a prompt template to (_SUPPORTED_PROMPT_TEMPLATING_TASK_TYPES). */
+const TEMPLATED_TASKS = new Set([
+  "feature-extraction",
+  "fill-mask",
+  "summarization",
+  "text2text-generation",
+  "text-generation",
+]);
+
+/** Python's str.format with the one field MLflow's templates have: {prompt}; {{ and }} are braces. */
+function formatPrompt(template: string, prompt: string): string {
+  return template.replace(/\{\{|\}\}|\{prompt\}/g, (match) =>
+    match === "{{" ? "{" : match === "}}" ? "}" : prompt,
+  );
+}
+
+function withPromptTemplate(template: string, rows: Row[]): Row[] {
+  return rows.map((row) => {
+    const [key, value] = Object.entries(row)[0] ?? [];
+    if (key === undefined || typeof value !== "string" || Object.keys(row).length !== 1) {
+      throw badRequest(
+        `Prompt templating is only supported for data of type str or List[str]. Got ${JSON.stringify(row)} instead.`,
+      );
+    }
+    return { [key]: formatPrompt(template, value) };
+  });
 }
 
 let counter = 0;
@@ -142,7 +171,11 @@ export async function loadTransformersJsModel(spec: ModelSpec, files: FileSource
       const rows = inputRecords(input);
       checkBatch(rows.length, maxBatch);
       enforceColumns(spec.signature, rows);
-      return run(pipe, rows, params);
+      const { promptTemplate, modelConfig } = spec.flavor as { promptTemplate?: string; modelConfig: Row };
+      const prompted =
+        promptTemplate && TEMPLATED_TASKS.has(task) ? withPromptTemplate(promptTemplate, rows) : rows;
+      // MLflow's _merge_model_config_with_params: the request's params win over model_config.
+      return run(pipe, prompted, { ...modelConfig, ...params });
     },
     dispose() {
       unregisterModelFiles(id);
