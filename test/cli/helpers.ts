@@ -65,11 +65,6 @@ export async function edgeflow(
     env: {},
     isTTY: terminal,
     fetch: async (request) => answer?.(request) ?? SELF.fetch(request),
-    readFile: async (path) => {
-      const content = files[path];
-      if (content === undefined) throw new Error(`ENOENT: no such file '${path}'`);
-      return new TextDecoder().decode(bytesOf(content));
-    },
     files: memoryDisk(files),
   };
   const status = await main(argv, io);

@@ -49,7 +49,6 @@ export async function openStack(): Promise<StackWorld> {
         },
         env,
         isTTY: false,
-        readFile: async (path) => new TextDecoder().decode(await nodeFiles.readBytes(path)),
         files: nodeFiles,
       });
       return { status, stdout, stderr, json: () => JSON.parse(stdout) };

@@ -1,13 +1,14 @@
-import { ActiveRun, artifactPath, downloadArtifact, listArtifacts } from "@edgeflow/sdk";
+import { artifactPath, downloadArtifact, listArtifacts } from "@edgeflow/sdk";
 import { UsageError } from "./args";
-import { type Command, disk, option, positional, progress, required } from "./command";
+import { type Command, option, positional, progress, required } from "./command";
 import type { CommandContext } from "./context";
 import { table } from "./output";
 import { diskFile, memoryFile, uploadAll } from "./upload";
 
-async function runOf(ctx: CommandContext): Promise<ActiveRun> {
+/** The --run-id run's id and artifact URI (read only: these commands never change the run). */
+async function runOf(ctx: CommandContext): Promise<{ id: string; artifactUri: string | undefined }> {
   const { run } = await ctx.client.getRun({ run_id: required(ctx, "run-id") });
-  return new ActiveRun(ctx.client, run?.info ?? {}, 0);
+  return { id: run?.info?.run_id ?? "", artifactUri: run?.info?.artifact_uri };
 }
 
 const artifactPathOption = (ctx: CommandContext) =>
@@ -21,7 +22,7 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
     async run(ctx) {
       const run = await runOf(ctx);
       const folder = artifactPathOption(ctx);
-      const listed = await listArtifacts(ctx.client, artifactPath(run.info.artifact_uri, folder));
+      const listed = await listArtifacts(ctx.client, artifactPath(run.artifactUri, folder));
       // Paths from the run's root, as `mlflow artifacts list` prints them.
       const files = listed.map((file) => ({
         ...file,
@@ -44,7 +45,7 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
     summary: "upload a file or a folder to a run's artifacts",
     usage: "edgeflow artifacts upload LOCAL_PATH --run-id ID [--artifact-path PATH]",
     async run(ctx) {
-      const fs = disk(ctx);
+      const fs = ctx.io.files;
       const local = positional(ctx, 0, "the LOCAL_PATH to upload");
       const run = await runOf(ctx);
       const dest = artifactPathOption(ctx);
@@ -52,16 +53,16 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
       const files = listed
         ? listed.map((file) => diskFile(fs, fs.join(local, file.path), file.path, file.size))
         : [await singleFile(ctx, local)];
-      await uploadAll(ctx, run.info.artifact_uri, dest, files);
+      await uploadAll(ctx, run.artifactUri, dest, files);
       const bytes = files.reduce((sum, file) => sum + file.size, 0);
       ctx.print(
         {
           run_id: run.id,
-          artifact_uri: `${run.info.artifact_uri}${dest ? `/${dest}` : ""}`,
+          artifact_uri: `${run.artifactUri}${dest ? `/${dest}` : ""}`,
           files: files.length,
           bytes,
         },
-        `uploaded ${files.length} file(s), ${bytes} bytes, to ${run.info.artifact_uri}${dest ? `/${dest}` : ""}`,
+        `uploaded ${files.length} file(s), ${bytes} bytes, to ${run.artifactUri}${dest ? `/${dest}` : ""}`,
       );
     },
   },
@@ -70,9 +71,9 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
     summary: "download a run's artifact file or folder",
     usage: "edgeflow artifacts download --run-id ID [--artifact-path PATH] [--dst-path DIR]",
     async run(ctx) {
-      const fs = disk(ctx);
+      const fs = ctx.io.files;
       const run = await runOf(ctx);
-      const root = artifactPath(run.info.artifact_uri, "");
+      const root = artifactPath(run.artifactUri, "");
       const start = artifactPathOption(ctx);
       const dst = option(ctx, "dst-path") ?? ".";
       // Walk folders through the listing first (a path that lists nothing is a file), so the
@@ -117,7 +118,7 @@ export const ARTIFACT_COMMANDS: readonly Command[] = [
 ];
 
 async function singleFile(ctx: CommandContext, local: string) {
-  const fs = disk(ctx);
+  const fs = ctx.io.files;
   const bytes = await fs.readBytes(local).catch(() => {
     throw new UsageError(`'${local}' is neither a file nor a folder.`);
   });

@@ -1,6 +1,5 @@
 import { UsageError } from "./args";
 import type { CommandContext } from "./context";
-import type { FileSystem } from "./io";
 
 /** One command: its words, what it does, its usage line, its on/off flags, and its handler. */
 export interface Command {
@@ -30,18 +29,14 @@ export const required = (ctx: CommandContext, name: string): string => {
 
 /** A JSON argument given inline or as @FILE. */
 export async function jsonArgument(ctx: CommandContext, name: string, raw: string): Promise<unknown> {
-  const text = raw.startsWith("@") ? await ctx.io.readFile(raw.slice(1)) : raw;
+  const text = raw.startsWith("@")
+    ? new TextDecoder().decode(await ctx.io.files.readBytes(raw.slice(1)))
+    : raw;
   try {
     return JSON.parse(text);
   } catch {
     throw new UsageError(`--${name} is not JSON${raw.startsWith("@") ? ` (in ${raw.slice(1)})` : ""}.`);
   }
-}
-
-/** The disk; every runtime the CLI ships with has one, a test harness may not. */
-export function disk(ctx: CommandContext): FileSystem {
-  if (!ctx.io.files) throw new Error("this command reads and writes files, which this runtime cannot.");
-  return ctx.io.files;
 }
 
 /**

@@ -6,10 +6,8 @@ export interface CliIo {
   /** Tables and progress on a terminal; plain lines otherwise. */
   isTTY: boolean;
   fetch?: (request: Request) => Promise<Response>;
-  /** Reads a file named by `@FILE` arguments. */
-  readFile(path: string): Promise<string>;
-  /** The disk, for commands that read or write models and artifacts. */
-  files?: FileSystem;
+  /** The disk: `@FILE` arguments, models and artifacts. */
+  files: FileSystem;
 }
 
 export interface FileEntry {

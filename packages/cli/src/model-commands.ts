@@ -1,9 +1,10 @@
-import { QuantizeError, quantizeDynamic, readModel, writeModel } from "@edgeflow/onnx";
-import { ActiveRun, startRun } from "@edgeflow/sdk";
+import type { QuantizeReport } from "@edgeflow/onnx";
+import { type ActiveRun, startRun } from "@edgeflow/sdk";
 import { UsageError } from "./args";
-import { type Command, disk, jsonArgument, option, positional, progress } from "./command";
+import { type Command, jsonArgument, option, positional, progress } from "./command";
 import type { CommandContext } from "./context";
 import { MLMODEL_YAML, planModelFolder } from "./model-folder";
+import { quantizeOnnx } from "./quantize-file";
 import { type Registered, registeredText, registerVersion } from "./register";
 import { memoryFile, uploadAll } from "./upload";
 
@@ -14,26 +15,18 @@ export const MODEL_COMMANDS: readonly Command[] = [
     usage: "edgeflow models quantize IN.onnx OUT.onnx [--per-channel]",
     switches: ["per-channel"],
     async run(ctx) {
-      const fs = disk(ctx);
+      const fs = ctx.io.files;
       const input = positional(ctx, 0, "the input IN.onnx");
       const output = positional(ctx, 1, "the output OUT.onnx");
       const bytes = await fs.readBytes(input);
       const bar = progress(ctx, "quantising");
       let quantized: Uint8Array;
-      let report: ReturnType<typeof quantizeDynamic>;
+      let report: QuantizeReport;
       try {
-        const model = readModel(bytes);
-        report = quantizeDynamic(model, {
+        ({ bytes: quantized, report } = quantizeOnnx(bytes, input, {
           perChannel: ctx.args.flags["per-channel"] === true,
           onProgress: bar.update,
-        });
-        quantized = writeModel(model);
-      } catch (error) {
-        throw new UsageError(
-          error instanceof QuantizeError
-            ? `cannot quantise ${input}: ${error.message}.`
-            : `${input} is not a readable ONNX model.`,
-        );
+        }));
       } finally {
         bar.end();
       }
@@ -58,7 +51,7 @@ export const MODEL_COMMANDS: readonly Command[] = [
 ];
 
 async function logModel(ctx: CommandContext): Promise<void> {
-  const fs = disk(ctx);
+  const fs = ctx.io.files;
   const dir = positional(ctx, 0, "the model folder DIR");
   const alias = option(ctx, "alias");
   const registerAs = option(ctx, "register");
@@ -77,20 +70,23 @@ async function logModel(ctx: CommandContext): Promise<void> {
   }).finally(() => bar.end());
 
   const runId = option(ctx, "run-id");
-  const run = runId
-    ? new ActiveRun(ctx.client, (await ctx.client.getRun({ run_id: runId })).run?.info ?? {}, 0)
+  // A run made here is ended here; a --run-id run is only added to.
+  const created = runId
+    ? undefined
     : await startRun(ctx.client, {
         experimentName: option(ctx, "experiment"),
         runName: `log-${fs.basename(dir)}`,
         flushIntervalMs: 0,
       });
+  const run = created?.info ?? (await ctx.client.getRun({ run_id: runId ?? "" })).run?.info ?? {};
+  const id = run.run_id ?? "";
   let logged: LoggedTo;
   try {
     logged = await logTo(ctx, run);
     const mlmodel = {
       ...plan.mlmodel,
       artifact_path: "model",
-      run_id: run.id,
+      run_id: id,
       ...(logged.modelId ? { model_id: logged.modelId } : {}),
       utc_time_created: new Date().toISOString().replace("T", " ").replace("Z", ""),
       model_uuid: crypto.randomUUID().replaceAll("-", ""),
@@ -101,26 +97,26 @@ async function logModel(ctx: CommandContext): Promise<void> {
       memoryFile("MLmodel", mlmodelBytes),
     ]);
     await logged.finish(JSON.stringify(mlmodel));
-    if (!runId) await run.end("FINISHED");
+    await created?.end("FINISHED");
   } catch (error) {
-    if (!runId) await run.end("FAILED").catch(() => {});
+    await created?.end("FAILED").catch(() => {});
     throw error;
   }
   const registered: Registered | undefined = registerAs
     ? await registerVersion(ctx, {
         source: logged.modelUri,
-        runId: run.id,
+        runId: id,
         name: registerAs,
         alias,
         ...(logged.modelId ? { modelId: logged.modelId } : {}),
       })
     : undefined;
   const artifactUri = logged.prefix ? `${logged.artifactUri}/${logged.prefix}` : logged.artifactUri;
-  const result = { run_id: run.id, model_uri: logged.modelUri, artifact_uri: artifactUri, ...registered };
+  const result = { run_id: id, model_uri: logged.modelUri, artifact_uri: artifactUri, ...registered };
   ctx.print(
     result,
     [
-      `logged ${plan.summary} to run ${run.id}`,
+      `logged ${plan.summary} to run ${id}`,
       logged.modelUri,
       ...(registered ? [registeredText(registered)] : []),
     ].join("\n"),
@@ -142,12 +138,13 @@ interface LoggedTo {
  * run as an output; `models:/<model_id>` names it. Older servers get MLflow 2's layout: the files
  * under the run's `model/` and a `log-model` record; `runs:/<run_id>/model` names it.
  */
-async function logTo(ctx: CommandContext, run: ActiveRun): Promise<LoggedTo> {
+async function logTo(ctx: CommandContext, run: RunInfo): Promise<LoggedTo> {
+  const runId = run.run_id ?? "";
   if ((await serverMajorVersion(ctx)) >= 3) {
     const { model } = await ctx.client.createLoggedModel({
-      experiment_id: run.info.experiment_id ?? "0",
+      experiment_id: run.experiment_id ?? "0",
       name: "model",
-      source_run_id: run.id,
+      source_run_id: runId,
     });
     const modelId = model?.info?.model_id ?? "";
     return {
@@ -157,16 +154,16 @@ async function logTo(ctx: CommandContext, run: ActiveRun): Promise<LoggedTo> {
       modelId,
       finish: async () => {
         await ctx.client.finalizeLoggedModel({ model_id: modelId, status: "LOGGED_MODEL_READY" });
-        await ctx.client.logOutputs({ run_id: run.id, models: [{ model_id: modelId, step: 0 }] });
+        await ctx.client.logOutputs({ run_id: runId, models: [{ model_id: modelId, step: 0 }] });
       },
     };
   }
   return {
-    artifactUri: run.info.artifact_uri,
+    artifactUri: run.artifact_uri,
     prefix: "model",
-    modelUri: `runs:/${run.id}/model`,
+    modelUri: `runs:/${runId}/model`,
     finish: async (modelJson) => {
-      await ctx.client.logModel({ run_id: run.id, model_json: modelJson });
+      await ctx.client.logModel({ run_id: runId, model_json: modelJson });
     },
   };
 }
@@ -179,5 +176,7 @@ async function serverMajorVersion(ctx: CommandContext): Promise<number> {
     return 0;
   }
 }
+
+type RunInfo = ActiveRun["info"];
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;

@@ -15,10 +15,10 @@ import {
   taskFromConfig,
   taskSignature,
 } from "@edgeflow/core";
-import { QuantizeError, quantizeDynamic, readModel, writeModel } from "@edgeflow/onnx";
 import { parse, stringify } from "yaml";
 import { UsageError } from "./args";
 import type { FileEntry, FileSystem } from "./io";
+import { quantizeOnnx } from "./quantize-file";
 import { diskFile, type UploadFile as ModelFile, memoryFile } from "./upload";
 
 export interface ModelPlan {
@@ -195,18 +195,9 @@ async function withQuantized(
   to: string,
   options: PlanOptions,
 ): Promise<ModelFile[]> {
-  let bytes: Uint8Array;
-  try {
-    const model = readModel(await fs.readBytes(fs.join(dir, from)));
-    quantizeDynamic(model, { onProgress: options.onQuantizeProgress });
-    bytes = writeModel(model);
-  } catch (error) {
-    if (error instanceof QuantizeError)
-      throw new UnservableModel(`cannot quantise '${from}': ${error.message}.`);
-    throw new UnservableModel(
-      `'${from}' is not a readable ONNX model (${error instanceof Error ? error.message : error}).`,
-    );
-  }
+  const { bytes } = quantizeOnnx(await fs.readBytes(fs.join(dir, from)), `'${from}'`, {
+    onProgress: options.onQuantizeProgress,
+  });
   const quantized = memoryFile(to, bytes);
   return [...files.filter((file) => file.path !== to), quantized];
 }

@@ -51,7 +51,6 @@ export function runInNode(argv: readonly string[]): Promise<number> {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
-    readFile: (path) => readFile(path, "utf8"),
     files: nodeFiles,
   });
 }

@@ -1,4 +1,4 @@
-import { type ArtifactSource, artifactPath, partSource, uploadArtifactFile } from "@edgeflow/sdk";
+import { type ArtifactSource, artifactPath, inPool, partSource, uploadArtifactFile } from "@edgeflow/sdk";
 import { progress } from "./command";
 import type { CommandContext } from "./context";
 import type { FileSystem } from "./io";
@@ -44,9 +44,8 @@ export async function uploadAll(
   let finished = 0;
   const inFlight = new Map<string, number>();
   const draw = () => bar.update(finished + [...inFlight.values()].reduce((a, b) => a + b, 0), total);
-  const queue = [...files];
-  const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
+  try {
+    await inPool(files, CONCURRENCY, async (file) => {
       const target = prefix ? `${prefix}/${file.path}` : file.path;
       await uploadArtifactFile(ctx.client.transport, artifactPath(artifactUri, target), file.source, {
         onProgress: (sent) => {
@@ -57,10 +56,7 @@ export async function uploadAll(
       inFlight.delete(target);
       finished += file.size;
       draw();
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+    });
   } finally {
     bar.end();
   }

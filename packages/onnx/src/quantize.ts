@@ -74,6 +74,8 @@ class GraphQuantizer {
   private readonly added: TensorProto[] = [];
   private readonly report: QuantizeReport = { matmuls: 0, gemms: 0, embeddings: 0 };
   private readonly embeddingMinBytes: number;
+  /** Names the graph's subgraphs (If, Loop, Scan bodies) read from outside: never rewritten or dropped. */
+  private readonly subgraphReads = new Set<string>();
 
   constructor(
     private readonly graph: GraphProto,
@@ -91,28 +93,28 @@ class GraphQuantizer {
     for (const node of graph.node) {
       for (const output of node.output) this.names.add(output);
       this.names.add(node.name);
+      for (const attribute of node.attribute) collectSubgraphInputs(attribute, this.subgraphReads);
     }
   }
 
   run(): QuantizeReport {
     const embeddings = this.embeddingTables();
-    const candidates = this.graph.node.filter(
-      (node) => this.weightOf(node) !== undefined || embeddings.has(node.input[0] ?? ""),
-    ).length;
+    // Each node's rewrite, decided once: the count is the progress bar's total.
+    const rewrites = this.graph.node.map((node) => {
+      if (node.opType === "Gather" && embeddings.has(node.input[0] ?? "")) return () => this.gather(node);
+      const weight = this.weightOf(node);
+      return weight ? () => this.matmul(node, weight) : undefined;
+    });
+    const candidates = rewrites.filter(Boolean).length;
     let done = 0;
     const nodes: NodeProto[] = [];
-    for (const node of this.graph.node) {
-      const rewritten =
-        node.opType === "Gather" && embeddings.has(node.input[0] ?? "")
-          ? this.gather(node)
-          : this.weightOf(node) !== undefined
-            ? this.matmul(node)
-            : undefined;
-      if (!rewritten) {
+    for (const [i, node] of this.graph.node.entries()) {
+      const rewrite = rewrites[i];
+      if (!rewrite) {
         nodes.push(node);
         continue;
       }
-      nodes.push(...rewritten);
+      nodes.push(...rewrite());
       this.options.onProgress?.(++done, candidates);
     }
     this.graph.node = nodes;
@@ -137,8 +139,7 @@ class GraphQuantizer {
     return weight;
   }
 
-  private matmul(node: NodeProto): NodeProto[] {
-    const weight = this.weightOf(node) as TensorProto;
+  private matmul(node: NodeProto, weight: TensorProto): NodeProto[] {
     const isGemm = node.opType === "Gemm";
     const transposed = isGemm && intAttribute(node, "transB", 0) === 1;
     const weightKey = transposed ? `${weight.name}_T` : weight.name;
@@ -215,7 +216,11 @@ class GraphQuantizer {
     const tables = new Set<string>();
     const readers = new Map<string, NodeProto[]>();
     for (const node of this.graph.node) {
-      for (const input of node.input) readers.set(input, [...(readers.get(input) ?? []), node]);
+      for (const input of node.input) {
+        const list = readers.get(input);
+        if (list) list.push(node);
+        else readers.set(input, [node]);
+      }
     }
     for (const [name, tensor] of this.constants) {
       const bytes = dimsOf(tensor).reduce((product, dim) => product * dim, 4);
@@ -228,13 +233,9 @@ class GraphQuantizer {
           node.input.indexOf(name, 1) === -1 &&
           intAttribute(node, "axis", 0) === 0,
       );
-      if (nodes.length > 0 && onlyGather && !this.readBySubgraph(name)) tables.add(name);
+      if (nodes.length > 0 && onlyGather && !this.subgraphReads.has(name)) tables.add(name);
     }
     return tables;
-  }
-
-  private readBySubgraph(name: string): boolean {
-    return this.graph.node.some((node) => node.attribute.some((attribute) => graphReads(attribute, name)));
   }
 
   private quantizedWeight(
@@ -290,9 +291,8 @@ class GraphQuantizer {
     for (const node of this.graph.node) {
       for (const input of node.input) used.add(input);
     }
-    const subgraphReads = (name: string) => this.readBySubgraph(name);
     this.graph.initializer = this.graph.initializer.filter(
-      (tensor) => used.has(tensor.name) || subgraphReads(tensor.name),
+      (tensor) => used.has(tensor.name) || this.subgraphReads.has(tensor.name),
     );
   }
 
@@ -304,13 +304,14 @@ class GraphQuantizer {
   }
 }
 
-function graphReads(attribute: AttributeProto, name: string): boolean {
-  const graphs = [...(attribute.g ? [attribute.g] : []), ...attribute.graphs];
-  return graphs.some((graph) =>
-    graph.node.some(
-      (node) => node.input.includes(name) || node.attribute.some((inner) => graphReads(inner, name)),
-    ),
-  );
+/** Adds every input that the subgraphs in `attribute` (and theirs, recursively) name. */
+function collectSubgraphInputs(attribute: AttributeProto, into: Set<string>): void {
+  for (const graph of [...(attribute.g ? [attribute.g] : []), ...attribute.graphs]) {
+    for (const node of graph.node) {
+      for (const input of node.input) into.add(input);
+      for (const inner of node.attribute) collectSubgraphInputs(inner, into);
+    }
+  }
 }
 
 function makeNode(

@@ -1,6 +1,7 @@
 import { type Infer, type ListProxiedArtifactsResponse, MlflowError } from "@edgeflow/schema/wire";
 import type { MlflowClient } from "./client";
 import { type MultipartOptions, MultipartUpload, type PartSource } from "./multipart";
+import { encodePath } from "./proxy-path";
 import { errorFrom, type Transport } from "./transport";
 
 /**
@@ -19,9 +20,6 @@ export type ArtifactBody =
 export const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
 
 const PROXIED = "mlflow-artifacts:";
-
-/** Each segment percent-encoded, so a name with `?`, `#` or `%` stays a name. */
-const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
 
 /**
  * The artifact proxy path of `relative` under a run's or logged model's artifact URI

@@ -1,4 +1,6 @@
 import { MlflowError } from "@edgeflow/schema/wire";
+import { inPool } from "./pool";
+import { encodePath } from "./proxy-path";
 import { errorFrom, type Transport } from "./transport";
 
 /** A file read part by part: a Blob, bytes, or a reader over a file on disk. */
@@ -33,8 +35,6 @@ export function partSource(body: Uint8Array | Blob): PartSource {
   };
 }
 
-const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
-
 /**
  * One file sent through MLflow's multipart artifact endpoints (mpu/create, parts PUT straight to
  * the bucket on presigned URLs, mpu/complete), several parts at a time. The upload is resumable:
@@ -68,14 +68,9 @@ export class MultipartUpload {
     const pending = this.credentials.filter((credential) => !this.etags.has(Number(credential.part_number)));
     // A part that fails does not stop the others: the more parts land, the less a resume sends.
     const failures: unknown[] = [];
-    const worker = async () => {
-      for (let next = pending.shift(); next; next = pending.shift()) {
-        await this.sendPart(next).catch((error: unknown) => failures.push(error));
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(this.options.concurrency ?? 4, pending.length) }, worker),
-    );
+    await inPool(pending, this.options.concurrency ?? 4, async (credential) => {
+      await this.sendPart(credential).catch((error: unknown) => failures.push(error));
+    });
     if (failures.length > 0) throw failures[0];
     await this.post("complete", {
       path: this.path.split("/").pop(),

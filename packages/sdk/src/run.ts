@@ -2,6 +2,7 @@ import type { Infer, RunInfo, RunStatus } from "@edgeflow/schema/wire";
 import { type ArtifactSource, artifactPath, uploadArtifact, uploadArtifactFile } from "./artifacts";
 import { BatchQueue, type MetricPoint } from "./batcher";
 import type { MlflowClient } from "./client";
+import { inPool } from "./pool";
 import { type SystemMetricsMonitor, type SystemMetricsOptions, startSystemMetrics } from "./system-metrics";
 
 export interface StartRunOptions {
@@ -133,11 +134,7 @@ export class ActiveRun {
 
   /** Uploads several files: `{ "model/config.json": bytes, ... }`, a few at a time. */
   async logArtifacts(files: Record<string, Body>, concurrency = 4): Promise<void> {
-    const entries = Object.entries(files);
-    const workers = Array.from({ length: Math.min(concurrency, entries.length) }, async () => {
-      for (let next = entries.shift(); next; next = entries.shift()) await this.logArtifact(next[0], next[1]);
-    });
-    await Promise.all(workers);
+    await inPool(Object.entries(files), concurrency, ([path, body]) => this.logArtifact(path, body));
   }
 
   /** Sends everything queued so far; rejects if a batch could not be sent (its points stay queued). */

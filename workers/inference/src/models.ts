@@ -107,6 +107,9 @@ interface ModelFiles {
 const CONFIG_FILES = new Set(["config.json", "generation_config.json", "preprocessor_config.json"]);
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
 
+/** The weights' file name for a dtype, inside whichever onnx folder holds them. */
+const weightsFileOf = (dtype: string) => onnxFileOf(dtype).slice("onnx/".length);
+
 /** Sizes of the files directly in `directory` (of the bucket). */
 async function sizesIn(env: InferenceEnv, directory: string): Promise<Map<string, number>> {
   const entries = await bucketOf(env).list(directory);
@@ -136,9 +139,9 @@ async function transformersFiles(
   let weights: { folder: string; dtype: string; size: number } | undefined;
   for (const folder of flavor.layout.onnx) {
     const sizes = await sizesIn(env, inModel(folder));
-    const dtype = wantedDtypes.find((d) => sizes.has(onnxFileOf(d).slice("onnx/".length)));
+    const dtype = wantedDtypes.find((d) => sizes.has(weightsFileOf(d)));
     if (dtype) {
-      weights = { folder, dtype, size: sizes.get(onnxFileOf(dtype).slice("onnx/".length)) ?? 0 };
+      weights = { folder, dtype, size: sizes.get(weightsFileOf(dtype)) ?? 0 };
       break;
     }
   }
@@ -149,7 +152,7 @@ async function transformersFiles(
         ? "Edgeflow serves MLflow transformers models through their ONNX weights: export them (optimum-cli export onnx --model <the model> DIR), put DIR's .onnx files in the model's onnx/ folder, or log DIR with `npx edgeflow models log DIR`."
         : "Add them, or quantise the fp32 weights with `npx edgeflow models log DIR --quantize q8`.";
     throw badRequest(
-      `${served.label} has no ONNX weights (${wantedDtypes.map((d) => onnxFileOf(d).slice("onnx/".length)).join(" or ")} in ${looked}). ${fix}`,
+      `${served.label} has no ONNX weights (${wantedDtypes.map((d) => weightsFileOf(d)).join(" or ")} in ${looked}). ${fix}`,
     );
   }
   const found = weights;

@@ -81,17 +81,15 @@ export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
  * `mlflow.prompt.is_prompt = 'true'` is left out. A model that lacks the tag therefore matches the
  * `tag.mlflow.prompt.is_prompt != 'true'` the 3.x client appends to each model search.
  */
-function promptRule(clauses: RegistryFilterClause[], promptNames: SQL, name: SQLWrapper): SQL[] {
-  const prompt = clauses.find((clause) => clause.type === "tag" && clause.key === IS_PROMPT_TAG);
-  const value = typeof prompt?.value === "string" ? prompt.value.toLowerCase() : undefined;
-  const forPrompts =
-    (prompt?.comparator === "=" && value === "true") || (prompt?.comparator === "!=" && value === "false");
-  if (forPrompts) return [];
-  return [sql`${name} NOT IN (${promptNames})`];
-}
+const isPromptTag = (clause: RegistryFilterClause) => clause.type === "tag" && clause.key === IS_PROMPT_TAG;
 
-const withoutPromptTag = (clauses: RegistryFilterClause[], forPrompts: boolean) =>
-  forPrompts ? clauses : clauses.filter((clause) => !(clause.type === "tag" && clause.key === IS_PROMPT_TAG));
+function isPromptSearch(clauses: RegistryFilterClause[]): boolean {
+  const prompt = clauses.find(isPromptTag);
+  const value = typeof prompt?.value === "string" ? prompt.value.toLowerCase() : undefined;
+  return (
+    (prompt?.comparator === "=" && value === "true") || (prompt?.comparator === "!=" && value === "false")
+  );
+}
 
 function registryConditions(
   clauses: RegistryFilterClause[],
@@ -99,8 +97,9 @@ function registryConditions(
   promptNames: SQL,
   name: SQLWrapper,
 ): SQL[] {
-  const rule = promptRule(clauses, promptNames, name);
-  return [...withoutPromptTag(clauses, rule.length === 0).map(toSql), ...rule];
+  if (isPromptSearch(clauses)) return clauses.map(toSql);
+  const modelClauses = clauses.filter((clause) => !isPromptTag(clause));
+  return [...modelClauses.map(toSql), sql`${name} NOT IN (${promptNames})`];
 }
 
 const MODEL_PROMPT_NAMES = sql`SELECT ${registeredModelTags.name} FROM ${registeredModelTags} WHERE ${registeredModelTags.key} = ${IS_PROMPT_TAG} AND ${registeredModelTags.value} = 'true'`;

@@ -141,8 +141,9 @@ let counter = 0;
 
 /** A transformers_js model version: its pipeline built from the bucket's files. */
 export async function loadTransformersJsModel(spec: ModelSpec, files: FileSource): Promise<LoadedModel> {
-  if (spec.flavor.kind !== "transformers_js") throw new Error("not a transformers_js model");
-  const { task, dtype } = spec.flavor;
+  const flavor = spec.flavor;
+  if (flavor.kind !== "transformers_js") throw new Error("not a transformers_js model");
+  const { task, dtype, promptTemplate, modelConfig } = flavor;
   const run = isServedTask(task) ? TASKS[task] : undefined;
   if (!run) {
     throw badRequest(
@@ -171,7 +172,6 @@ export async function loadTransformersJsModel(spec: ModelSpec, files: FileSource
       const rows = inputRecords(input);
       checkBatch(rows.length, maxBatch);
       enforceColumns(spec.signature, rows);
-      const { promptTemplate, modelConfig } = spec.flavor as { promptTemplate?: string; modelConfig: Row };
       const prompted =
         promptTemplate && TEMPLATED_TASKS.has(task) ? withPromptTemplate(promptTemplate, rows) : rows;
       // MLflow's _merge_model_config_with_params: the request's params win over model_config.
