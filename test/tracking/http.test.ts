@@ -20,6 +20,14 @@ describe("HTTP behaviour", () => {
   it("tells clients where the inference worker is on /edgeflow/info (null when not configured)", async () => {
     const info = await send("/edgeflow/info");
     expect(info.status).toBe(200);
+    const posted = await send("/edgeflow/info", { method: "POST", body: "{}" });
+    expect(posted.status).toBe(404);
+    expect(JSON.parse(posted.text)).toMatchObject({ error_code: "ENDPOINT_NOT_FOUND" });
+    for (const hostile of ["/edgeflow/info/../version", "/edgeflow/%2e%2e/info", "/edgeflow/info%00"]) {
+      const answer = await send(hostile);
+      expect(answer.status, hostile).toBeGreaterThanOrEqual(400);
+      expect(answer.status, hostile).toBeLessThan(500);
+    }
     expect(JSON.parse(info.text)).toEqual({
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
       inference_url: null,

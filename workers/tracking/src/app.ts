@@ -34,7 +34,8 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
     if (url.pathname === "/health") return gate.finish(text("OK"));
     if (url.pathname === "/version") return gate.finish(text(env.EDGEFLOW_VERSION));
     // What a client needs to find the rest of the deployment (the CLI's default --inference-uri).
-    if (url.pathname === "/edgeflow/info") {
+    // Read only: any other method falls through to the router's 404 ENDPOINT_NOT_FOUND.
+    if (url.pathname === "/edgeflow/info" && (request.method === "GET" || request.method === "HEAD")) {
       return gate.finish(
         json({ version: env.EDGEFLOW_VERSION, inference_url: env.EDGEFLOW_INFERENCE_URL || null }),
       );
