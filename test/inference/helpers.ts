@@ -4,6 +4,7 @@ import {
   createRegisteredModel,
   deleteModelVersion,
   setRegisteredModelAlias,
+  setRegisteredModelTag,
   type TrackingContext,
 } from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
@@ -45,6 +46,11 @@ export async function registerModel(
 
 export async function setAlias(name: string, alias: string, version: number): Promise<void> {
   await setRegisteredModelAlias(registry(), { name, alias, version: String(version) });
+}
+
+/** A registered-model tag, written through core's rules (routing tags are checked there). */
+export async function setModelTag(name: string, key: string, value: string): Promise<void> {
+  await setRegisteredModelTag(registry(), name, key, value);
 }
 
 export async function deleteVersion(name: string, version: number): Promise<void> {

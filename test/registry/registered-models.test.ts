@@ -144,6 +144,34 @@ describe("registered models", () => {
     expect((await post("registered-models/set-tag", { name, value: "v" })).status).toBe(400);
   });
 
+  it("checks the inference worker's routing tags when they are set (docs/inference.md)", async () => {
+    const name = await createModel();
+    const set = (key: string, value: string) => post("registered-models/set-tag", { name, key, value });
+    expect((await set("edgeflow.traffic.champion", '{"1": 90, "v2": 10}')).status).toBe(200);
+    expect((await set("edgeflow.shadow.champion", "v3")).status).toBe(200);
+    for (const [key, value] of [
+      ["edgeflow.traffic.champion", "90/10"],
+      ["edgeflow.traffic.champion", '{"1": 0}'],
+      ["edgeflow.shadow.champion", "latest"],
+    ] as const) {
+      const refused = await set(key, value);
+      expect(refused).toMatchObject({ status: 400, body: { error_code: "INVALID_PARAMETER_VALUE" } });
+      expect(String((refused.body as { message: string }).message)).toContain(key);
+    }
+    const created = await post("registered-models/create", {
+      name: uniqueName("routed"),
+      tags: [{ key: "edgeflow.traffic.prod", value: "{}" }],
+    });
+    expect(created.status).toBe(400);
+    // The good values stayed.
+    expect((await getModel(name)).body.registered_model.tags).toEqual(
+      expect.arrayContaining([
+        { key: "edgeflow.shadow.champion", value: "v3" },
+        { key: "edgeflow.traffic.champion", value: '{"1": 90, "v2": 10}' },
+      ]),
+    );
+  });
+
   it("renames with its versions, tags and aliases, atomically", async () => {
     const name = await createModel(uniqueName("old"), { tags: [{ key: "t", value: "1" }] });
     const v1 = await createVersion(name, { tags: [{ key: "vt", value: "x" }] });

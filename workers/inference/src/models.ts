@@ -67,13 +67,14 @@ export async function servedVersion(
   env: InferenceEnv,
   ref: ModelRef,
   authorization: string | null,
+  requestId = "",
 ): Promise<ServedVersion> {
   const db = registryOf(env);
   const config = authConfigOf(env);
   if ("modelId" in ref)
     await authorizeLoggedModelRequest(db, { config, modelId: ref.modelId, authorization });
   else await authorizeModelRequest(db, { config, model: ref.name, authorization });
-  const identity = await resolveServedModel(db, ref, registryLookups);
+  const identity = await resolveServedModel(db, ref, registryLookups, Date.now(), requestId);
   const { bucketPath } = identity;
   const label =
     identity.version === null
@@ -110,6 +111,17 @@ const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
 /** The weights' file name for a dtype, inside whichever onnx folder holds them. */
 const weightsFileOf = (dtype: string) => onnxFileOf(dtype).slice("onnx/".length);
 
+/** A dtype's weights in a folder: one model file, or an encoder-decoder's pair (optimum's names). */
+function weightsIn(sizes: Map<string, number>, dtype: string): number | undefined {
+  const single = weightsFileOf(dtype);
+  const suffix = single.slice("model".length);
+  const pair = [`encoder_model${suffix}`, `decoder_model_merged${suffix}`];
+  if (sizes.has(single)) return sizes.get(single);
+  if (pair.every((file) => sizes.has(file)))
+    return pair.reduce((sum, file) => sum + (sizes.get(file) ?? 0), 0);
+  return undefined;
+}
+
 /** Sizes of the files directly in `directory` (of the bucket). */
 async function sizesIn(env: InferenceEnv, directory: string): Promise<Map<string, number>> {
   const entries = await bucketOf(env).list(directory);
@@ -139,9 +151,9 @@ async function transformersFiles(
   let weights: { folder: string; dtype: string; size: number } | undefined;
   for (const folder of flavor.layout.onnx) {
     const sizes = await sizesIn(env, inModel(folder));
-    const dtype = wantedDtypes.find((d) => sizes.has(weightsFileOf(d)));
+    const dtype = wantedDtypes.find((d) => weightsIn(sizes, d) !== undefined);
     if (dtype) {
-      weights = { folder, dtype, size: sizes.get(weightsFileOf(dtype)) ?? 0 };
+      weights = { folder, dtype, size: weightsIn(sizes, dtype) ?? 0 };
       break;
     }
   }

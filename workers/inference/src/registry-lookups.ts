@@ -1,6 +1,7 @@
 import { ExpiringCache } from "@edgeflow/adapters";
 import {
   ALIAS_TTL_MS,
+  type AliasRoute,
   type RegistryLookups,
   type ResolvedVersion,
   type ServedIdentity,
@@ -11,7 +12,7 @@ import {
  * entry reused for ALIAS_TTL_MS: a warm request needs no D1 round trip.
  */
 const memos = {
-  aliases: new ExpiringCache<number>(ALIAS_TTL_MS),
+  aliases: new ExpiringCache<AliasRoute>(ALIAS_TTL_MS),
   versions: new ExpiringCache<ResolvedVersion>(ALIAS_TTL_MS),
   loggedModels: new ExpiringCache<ServedIdentity>(ALIAS_TTL_MS),
 };

@@ -6,3 +6,4 @@ export * from "./scoring";
 export * from "./served-model";
 export * from "./signature";
 export * from "./tasks";
+export * from "./traffic";

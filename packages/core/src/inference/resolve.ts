@@ -1,10 +1,23 @@
-import { type ModelVersionRow, modelVersions, registeredModelAliases } from "@edgeflow/schema";
-import { and, eq } from "drizzle-orm";
+import {
+  type ModelVersionRow,
+  modelVersions,
+  registeredModelAliases,
+  registeredModelTags,
+} from "@edgeflow/schema";
+import { and, eq, inArray } from "drizzle-orm";
 import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { aliasNotFound, versionNotFound } from "../registry/errors";
 import { validateModelName } from "../registry/validation";
 import { describeRef, type ModelRef } from "./model-ref";
+import {
+  type AliasRoute,
+  parseShadowTag,
+  parseTrafficTag,
+  pickVersion,
+  SHADOW_TAG_PREFIX,
+  TRAFFIC_TAG_PREFIX,
+} from "./traffic";
 
 /**
  * How long an alias → version lookup is reused inside one isolate. Moving an alias takes effect
@@ -29,7 +42,7 @@ export interface LookupMemo<V> {
  * takes effect once its entry expires.
  */
 export interface VersionLookups {
-  aliases: LookupMemo<number>;
+  aliases: LookupMemo<AliasRoute>;
   versions: LookupMemo<ResolvedVersion>;
 }
 
@@ -39,27 +52,47 @@ export interface ResolvedVersion {
   bucketPath: string;
 }
 
-async function aliasTarget(
+/** Where an alias sends requests: its version, and the traffic split and shadow its tags set. */
+export async function aliasRoute(
   db: Database,
-  aliasCache: LookupMemo<number>,
+  aliasCache: LookupMemo<AliasRoute>,
   name: string,
   alias: string,
   now: number,
-): Promise<number> {
+): Promise<AliasRoute> {
   const key = JSON.stringify([name, alias]);
   const cached = aliasCache.get(key, now);
   if (cached !== undefined) return cached;
-  const row = await db
-    .select({ version: registeredModelAliases.version })
-    .from(registeredModelAliases)
-    .where(and(eq(registeredModelAliases.name, name), eq(registeredModelAliases.alias, alias)))
-    .get();
+  const trafficTag = TRAFFIC_TAG_PREFIX + alias;
+  const shadowTag = SHADOW_TAG_PREFIX + alias;
+  const [row, tags] = await Promise.all([
+    db
+      .select({ version: registeredModelAliases.version })
+      .from(registeredModelAliases)
+      .where(and(eq(registeredModelAliases.name, name), eq(registeredModelAliases.alias, alias)))
+      .get(),
+    db
+      .select({ key: registeredModelTags.key, value: registeredModelTags.value })
+      .from(registeredModelTags)
+      .where(
+        and(eq(registeredModelTags.name, name), inArray(registeredModelTags.key, [trafficTag, shadowTag])),
+      )
+      .all(),
+  ]);
   if (!row) {
     aliasCache.delete(key);
     throw aliasNotFound(alias);
   }
-  aliasCache.set(key, row.version, now);
-  return row.version;
+  const tagValue = (tag: string) => tags.find((t) => t.key === tag);
+  const traffic = tagValue(trafficTag);
+  const shadow = tagValue(shadowTag);
+  const route: AliasRoute = {
+    version: row.version,
+    split: traffic ? parseTrafficTag(trafficTag, traffic.value) : null,
+    shadow: shadow ? parseShadowTag(shadowTag, shadow.value) : null,
+  };
+  aliasCache.set(key, route, now);
+  return route;
 }
 
 /** The registry row a reference names, and where its files are. */
@@ -68,10 +101,14 @@ export async function resolveModelVersion(
   ref: Exclude<ModelRef, { modelId: string }>,
   lookups: VersionLookups,
   now = Date.now(),
+  requestId = "",
 ): Promise<ResolvedVersion> {
   validateModelName(ref.name);
-  const version =
-    "alias" in ref ? await aliasTarget(db, lookups.aliases, ref.name, ref.alias, now) : ref.version;
+  let version: number;
+  if ("alias" in ref) {
+    const route = await aliasRoute(db, lookups.aliases, ref.name, ref.alias, now);
+    version = route.split ? pickVersion(route.split, requestId, describeRef(ref)) : route.version;
+  } else version = ref.version;
   const key = JSON.stringify([ref.name, version]);
   const versionCache = lookups.versions;
   const cached = versionCache.get(key, now);

@@ -4,7 +4,8 @@ import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { loggedModelNotFound } from "../logged-models/reader";
 import type { ModelRef } from "./model-ref";
-import { type LookupMemo, resolveModelVersion, type VersionLookups } from "./resolve";
+import { aliasRoute, type LookupMemo, resolveModelVersion, type VersionLookups } from "./resolve";
+import type { TrafficShare } from "./traffic";
 
 /** What the inference worker serves, however the URL named it: a model version or a logged model. */
 export interface ServedIdentity {
@@ -21,6 +22,10 @@ export interface ServedIdentity {
   /** Where its files are (an mlflow-artifacts: URI) and that place in the bucket. */
   storageLocation: string;
   bucketPath: string;
+  /** A version of the same model that gets a copy of this request (the alias's shadow tag). */
+  shadowVersion: number | null;
+  /** The alias's traffic split when the reference was a split alias (this is the version it picked). */
+  traffic: TrafficShare[] | null;
 }
 
 /**
@@ -60,20 +65,29 @@ async function resolveLoggedModel(
     runId: row.sourceRunId || null,
     storageLocation: row.artifactLocation,
     bucketPath: proxiedArtifactPath(row.artifactLocation),
+    shadowVersion: null,
+    traffic: null,
   };
   loggedModelCache.set(modelId, identity, now);
   return identity;
 }
 
-/** The model a reference names and where its files are. */
+/**
+ * The model a reference names and where its files are. An alias with a traffic split answers
+ * with the version `requestId` hashes to; one with a shadow names the version that gets a copy.
+ */
 export async function resolveServedModel(
   db: Database,
   ref: ModelRef,
   lookups: RegistryLookups,
   now = Date.now(),
+  requestId = "",
 ): Promise<ServedIdentity> {
   if ("modelId" in ref) return resolveLoggedModel(db, lookups.loggedModels, ref.modelId, now);
-  const { row, bucketPath } = await resolveModelVersion(db, ref, lookups, now);
+  const { row, bucketPath } = await resolveModelVersion(db, ref, lookups, now, requestId);
+  // Memoised by resolveModelVersion a moment ago: no second query.
+  const route = "alias" in ref ? await aliasRoute(db, lookups.aliases, ref.name, ref.alias, now) : null;
+  const shadow = route?.shadow ?? null;
   return {
     id: `${row.name}/${row.version}`,
     name: row.name,
@@ -83,5 +97,7 @@ export async function resolveServedModel(
     runId: row.runId || null,
     storageLocation: row.storageLocation,
     bucketPath,
+    shadowVersion: shadow === row.version ? null : shadow,
+    traffic: route?.split ?? null,
   };
 }

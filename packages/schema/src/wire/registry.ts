@@ -11,6 +11,14 @@ export const ModelVersionStatuses = numbered(modelVersionStatuses, 1);
 
 // --- entities -------------------------------------------------------------------------------
 
+/**
+ * Registered-model tags the inference worker routes by (packages/core/src/inference/traffic.ts):
+ * `edgeflow.traffic.<alias>` = {"3": 90, "4": 10} splits the alias's requests by weight,
+ * `edgeflow.shadow.<alias>` = "5" hands version 5 a copy of each. Here so the web UI shows them.
+ */
+export const TRAFFIC_TAG_PREFIX = "edgeflow.traffic.";
+export const SHADOW_TAG_PREFIX = "edgeflow.shadow.";
+
 export const RegisteredModelTag = message({ key: string(), value: string() });
 export const ModelVersionTag = message({ key: string(), value: string() });
 export const RegisteredModelAlias = message({ alias: string(), version: string() });

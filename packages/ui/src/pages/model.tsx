@@ -1,4 +1,5 @@
 /** One registered model: its versions (stage, aliases, source run), tags, and alias moves. */
+import { SHADOW_TAG_PREFIX, TRAFFIC_TAG_PREFIX } from "@edgeflow/schema/wire";
 import { useState } from "preact/hooks";
 import { getModel, searchVersions, setAlias, setModelTag } from "../api/registry";
 import { ErrorBox } from "../components/error-box";
@@ -10,6 +11,14 @@ import { formatTime } from "../format";
 import { useAsync } from "../hooks/use-async";
 
 const quote = (name: string) => `'${name.replace(/'/g, "''")}'`;
+
+/** What the inference worker does with an alias's requests, from its routing tags (shown raw). */
+function routingOf(tags: { key?: string; value?: string }[], alias: string | undefined): string {
+  const value = (prefix: string) => tags.find((t) => alias && t.key === prefix + alias)?.value;
+  const split = value(TRAFFIC_TAG_PREFIX);
+  const shadow = value(SHADOW_TAG_PREFIX);
+  return `${split ? ` · traffic ${split}` : ""}${shadow ? ` · shadow v${shadow.replace(/^v/, "")}` : ""}`;
+}
 
 export function ModelPage({ name }: { name: string }) {
   const model = useAsync(() => getModel(name), [name]);
@@ -42,6 +51,7 @@ export function ModelPage({ name }: { name: string }) {
                     {(m.aliases ?? []).map((a) => (
                       <span key={a.alias} class="badge">
                         @{a.alias} → v{a.version}
+                        {routingOf(m.tags ?? [], a.alias)}
                       </span>
                     ))}
                   </span>,

@@ -2,6 +2,7 @@ import { ALIAS_TTL_MS, enforceParams, parseScoringRequest } from "@edgeflow/core
 import { json } from "@edgeflow/http";
 import { readText } from "../http/read-body";
 import { loadedModel, servedVersion } from "../models";
+import { serve } from "../serve";
 import { refFromPath } from "./model-ref";
 import { maxBatchOf, unifiedLlm } from "./openai";
 import { MODEL_READ, route } from "./route";
@@ -11,6 +12,9 @@ export const modelRoutes = [
   route("GET", "/models/{ref+}/metadata", MODEL_READ, async (_request, { env, params, authorization }) => {
     const served = await servedVersion(env, refFromPath(params.ref), authorization);
     const { identity, spec } = served;
+    const traffic = identity.traffic
+      ? Object.fromEntries(identity.traffic.map((share) => [String(share.version), share.weight]))
+      : null;
     const flavor = spec.flavor;
     return json({
       name: identity.name,
@@ -25,17 +29,23 @@ export const modelRoutes = [
       run_id: identity.runId,
       mlflow_version: spec.mlflowVersion ?? null,
       alias_ttl_seconds: ALIAS_TTL_MS / 1000,
+      // An alias's routing tags, as the inference worker reads them (version → weight; the shadow).
+      traffic_split: traffic,
+      shadow_version: identity.shadowVersion,
     });
   }),
 
   /** MLflow's scoring protocol. */
-  route("POST", "/models/{ref+}/invocations", MODEL_READ, async (request, { env, params, authorization }) => {
-    const served = await servedVersion(env, refFromPath(params.ref), authorization);
+  route("POST", "/models/{ref+}/invocations", MODEL_READ, async (request, ctx) => {
+    const ref = refFromPath(ctx.params.ref);
     const parsed = parseScoringRequest(request.headers.get("Content-Type"), await readText(request));
-    const model = await loadedModel(env, served);
-    if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);
-    const inferenceParams = enforceParams(served.spec.signature, parsed.params);
-    const predictions = await model.predict(parsed.input, inferenceParams, maxBatchOf(env));
-    return json({ predictions });
+    const { env } = ctx;
+    return serve(ctx, ref, async (served) => {
+      const model = await loadedModel(env, served);
+      if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);
+      const inferenceParams = enforceParams(served.spec.signature, parsed.params);
+      const predictions = await model.predict(parsed.input, inferenceParams, maxBatchOf(env));
+      return json({ predictions });
+    });
   }),
 ];

@@ -3,7 +3,8 @@ import { eventStream, json } from "@edgeflow/http";
 import type { InferenceEnv } from "../env";
 import type { Generation, LoadedModel } from "../flavors/model";
 import { readJsonObject } from "../http/read-body";
-import { loadedModel, type ServedVersion, servedVersion } from "../models";
+import { loadedModel, type ServedVersion } from "../models";
+import { serve } from "../serve";
 import { refFromBody, refFromPath } from "./model-ref";
 import { MODEL_READ, type RequestContext, route } from "./route";
 
@@ -202,12 +203,14 @@ function base64Floats(vector: number[]): string {
 
 type Kind = "chat" | "completions" | "embeddings";
 
-async function handle(kind: Kind, { env, authorization }: RequestContext, ref: ModelRef, body: Body) {
-  const served = await servedVersion(env, ref, authorization);
-  const model = await loadedModel(env, served);
-  const name = typeof body.model === "string" ? body.model : served.identity.id;
-  if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
-  return complete(served, model, body, kind === "chat", name);
+function handle(kind: Kind, ctx: RequestContext, ref: ModelRef, body: Body) {
+  const { env } = ctx;
+  return serve(ctx, ref, async (served) => {
+    const model = await loadedModel(env, served);
+    const name = typeof body.model === "string" ? body.model : served.identity.id;
+    if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
+    return complete(served, model, body, kind === "chat", name);
+  });
 }
 
 /** /invocations with the unified LLM input (messages, prompt or input): the llm/v1 answers. */

@@ -15,6 +15,10 @@ export interface RequestContext extends Landing {
   env: InferenceEnv;
   /** The Authorization header, for "model" rows only. */
   authorization: string | null;
+  /** The caller's X-Request-Id when it sent a usable one, else a fresh id; it picks a traffic split's version. */
+  requestId: string;
+  /** Work that finishes after the response (a shadow version's copy, request logs). */
+  waitUntil: (work: Promise<unknown>) => void;
 }
 
 /** One endpoint: a packages/http row; "{ref+}" stands for a model reference (it may hold "/"). */
