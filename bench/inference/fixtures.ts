@@ -14,6 +14,8 @@ export const sharedRoot = resolve(repoRoot, "..", "shared");
 export interface Fixture {
   /** Folder under sharedRoot. */
   folder: string;
+  /** An absolute folder to upload instead of `folder` (fixtures generated into a temp dir). */
+  directory?: string;
   /** Replaces the folder's MLmodel with this sibling file (e.g. "MLmodel.feature-extraction"). */
   mlmodel?: string;
   /** Replaces the folder's MLmodel with this text. */
@@ -55,7 +57,7 @@ export async function uploadFixtures(
   });
   const out: Record<string, string> = {};
   for (const [name, fixture] of Object.entries(fixtures)) {
-    const directory = resolve(sharedRoot, fixture.folder);
+    const directory = fixture.directory ?? resolve(sharedRoot, fixture.folder);
     const prefix = `fixtures/${name}`;
     for (const file of filesOf(directory)) {
       const key = relative(directory, file).split("\\").join("/");

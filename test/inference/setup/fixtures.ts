@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { FIXTURES, uploadFixtures } from "../../../bench/inference/fixtures";
 import { localS3Vars, startLocalS3 } from "../../../infra/local/s3-server";
+import { encoderFixtures } from "../../fixtures/encoder-models";
+import { seq2seqFixtures } from "../../fixtures/seq2seq-models";
 import { MLFLOW_TRANSFORMERS_FIXTURES } from "./mlflow-transformers";
 
 declare module "vitest" {
@@ -23,10 +25,23 @@ export default async function setup(project: TestProject) {
   const s3 = await startLocalS3(directory);
   const vars = localS3Vars(s3);
   project.provide("s3Vars", vars);
+  // Generated encoder models (fill-mask, QA, zero-shot, image) and Node's answers for them.
+  const encoder = await encoderFixtures();
+  project.provide("encoderCases", encoder.cases);
+  // Generated T5, Marian and wav2vec2 models (seq2seq and speech) and Node's answers for them.
+  const seq2seq = await seq2seqFixtures();
+  project.provide("seq2seqCases", seq2seq.cases);
   project.provide(
     "fixturePaths",
-    await uploadFixtures(vars, { ...FIXTURES, ...MLFLOW_TRANSFORMERS_FIXTURES }),
+    await uploadFixtures(vars, {
+      ...FIXTURES,
+      ...MLFLOW_TRANSFORMERS_FIXTURES,
+      ...encoder.fixtures,
+      ...seq2seq.fixtures,
+    }),
   );
+  encoder.remove();
+  seq2seq.remove();
   return async () => {
     await s3.close();
     rmSync(directory, { recursive: true, force: true });

@@ -51,6 +51,15 @@ export const SERVED_TASKS = {
     outputs: [column("string", "sequence"), column("string", "labels"), column("double", "scores")],
     example: [{ sequences: "I love this", candidate_labels: "positive, negative" }],
   },
+  // Binary input as MLflow's transformers flavor takes it: base64 of the image file's bytes (PNG,
+  // JPEG here); the answer is each image's top label and its score.
+  "image-classification": {
+    heads: ["ForImageClassification"],
+    outputs: [column("string", "label"), column("double", "score")],
+    example: [
+      "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAAMElEQVR4Xu3NMREAIAwAMeQgEYnIqoSfuuUue85/d5UgCZIgCZIgCZIgCZIgCdJ6MIvioExnJz8oAAAAAElFTkSuQmCC",
+    ],
+  },
   "text-generation": {
     heads: ["ForCausalLM", "LMHeadModel"],
     outputs: [column("string")],
@@ -70,6 +79,14 @@ export const SERVED_TASKS = {
     example: ["A long text."],
   },
   translation: { heads: [], outputs: [column("string")], params: GENERATION_PARAMS, example: ["Hello"] },
+  // Binary input as MLflow's transformers flavor logs it: base64 of an audio file's bytes (WAV here).
+  "automatic-speech-recognition": {
+    heads: ["ForCTC", "ForSpeechSeq2Seq"],
+    inputs: [column("binary")],
+    outputs: [column("string")],
+    // 25 ms of 8-bit silence at 8 kHz (202 samples): the smallest WAV a speech model takes.
+    example: [`UklGRu4AAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YcoAAACA${"gICA".repeat(67)}`],
+  },
 } as const;
 
 export type ServedTask = keyof typeof SERVED_TASKS;

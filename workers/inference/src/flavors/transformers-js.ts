@@ -12,6 +12,8 @@ import {
   registerModelFiles,
   unregisterModelFiles,
 } from "../runtime/transformers";
+import { decodeAudioInput } from "./audio";
+import { imagesOf } from "./images";
 import { checkBatch, inputRecords, inputTexts } from "./inputs";
 import type { GenerateOptions, Generation, LoadedModel } from "./model";
 import { classifyTexts } from "./text-classification";
@@ -49,7 +51,12 @@ const TASKS: Readonly<Record<ServedTask, (pipe: Pipe, rows: Row[], params: Row) 
     },
     "fill-mask": async (pipe, rows) =>
       Promise.all(
-        inputTexts(rows).map(async (text) => ((await pipe(text)) as { token_str: string }[])[0]?.token_str),
+        inputTexts(rows).map(async (text, row) => {
+          // Checked here: the pipeline's own "mask token not found" would be a 500.
+          const mask = pipe.tokenizer.mask_token as string;
+          if (!text.includes(mask)) throw badRequest(`Input row ${row} has no ${mask} token to fill.`);
+          return ((await pipe(text)) as { token_str: string }[])[0]?.token_str;
+        }),
       ),
     "question-answering": async (pipe, rows) =>
       Promise.all(
@@ -64,7 +71,17 @@ const TASKS: Readonly<Record<ServedTask, (pipe: Pipe, rows: Row[], params: Row) 
       Promise.all(
         rows.map(async (row) => {
           const labels = row.candidate_labels ?? params.candidate_labels;
-          const parsed = typeof labels === "string" && labels.startsWith("[") ? JSON.parse(labels) : labels;
+          // A JSON list (MLflow's _parse_json_encoded_list) or, as transformers' _parse_labels,
+          // comma-separated: transformers.js would take "a, b" as a single label.
+          const parsed =
+            typeof labels === "string" && labels.startsWith("[")
+              ? jsonLabels(labels)
+              : typeof labels === "string"
+                ? labels
+                    .split(",")
+                    .map((label) => label.trim())
+                    .filter(Boolean)
+                : labels;
           if (typeof row.sequences !== "string" || !parsed) {
             throw badRequest("zero-shot-classification inputs need 'sequences' and 'candidate_labels'.");
           }
@@ -72,6 +89,12 @@ const TASKS: Readonly<Record<ServedTask, (pipe: Pipe, rows: Row[], params: Row) 
           return { sequence: out.sequence, labels: out.labels, scores: out.scores };
         }),
       ),
+    // MLflow returns pd.DataFrame of the pipeline's output (top 5 per image); Edgeflow returns each
+    // image's top {label, score}, one per row as for text-classification.
+    "image-classification": async (pipe, rows) => {
+      const out = (await pipe(await imagesOf(inputTexts(rows)), { top_k: 1 })) as Row[][];
+      return out.map(([top]) => ({ label: top?.label, score: top?.score }));
+    },
     "text-generation": async (pipe, rows, params) =>
       Promise.all(
         inputTexts(rows).map(async (text) => {
@@ -82,13 +105,39 @@ const TASKS: Readonly<Record<ServedTask, (pipe: Pipe, rows: Row[], params: Row) 
     "text2text-generation": (pipe, rows, params) => textToText(pipe, rows, params, "generated_text"),
     summarization: (pipe, rows, params) => textToText(pipe, rows, params, "summary_text"),
     translation: (pipe, rows, params) => textToText(pipe, rows, params, "translation_text"),
+    // MLflow returns the transcription's text per input; each audio is decoded before any runs.
+    "automatic-speech-recognition": async (pipe, rows, params) => {
+      const rate = pipe.processor.feature_extractor.config.sampling_rate as number;
+      const audios = inputTexts(rows).map((value, row) => decodeAudioInput(value, rate, row));
+      const out: string[] = [];
+      for (const audio of audios)
+        out.push(((await pipe(audio, generationOptions(params))) as Row).text as string);
+      return out;
+    },
   });
 
 export const SUPPORTED_TASKS = Object.keys(TASKS) as ServedTask[];
 
+function jsonLabels(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(`candidate_labels ${JSON.stringify(text)} is not a valid JSON list.`);
+  }
+}
+
+/**
+ * One text at a time, as MLflow's pipeline call runs them: transformers.js batches a list through
+ * one generate() that keeps decoding rows already past their </s>, so a batch's answers would
+ * depend on its neighbours.
+ */
 async function textToText(pipe: Pipe, rows: Row[], params: Row, key: string): Promise<unknown[]> {
-  const out = (await pipe(inputTexts(rows), generationOptions(params))) as Row[];
-  return out.map((item) => String(item[key] ?? "").trim());
+  const out: string[] = [];
+  for (const text of inputTexts(rows)) {
+    const [item] = (await pipe(text, generationOptions(params))) as Row[];
+    out.push(String(item?.[key] ?? "").trim());
+  }
+  return out;
 }
 
 function generationOptions(params: Row): Row {
