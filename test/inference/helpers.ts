@@ -1,8 +1,11 @@
 import { env, SELF } from "cloudflare:test";
 import {
+  createExperiment,
   createModelVersion,
   createRegisteredModel,
   deleteModelVersion,
+  getTrace,
+  searchTraces,
   setRegisteredModelAlias,
   setRegisteredModelTag,
   type TrackingContext,
@@ -51,6 +54,26 @@ export async function setAlias(name: string, alias: string, version: number): Pr
 /** A registered-model tag, written through core's rules (routing tags are checked there). */
 export async function setModelTag(name: string, key: string, value: string): Promise<void> {
   await setRegisteredModelTag(registry(), name, key, value);
+}
+
+export async function newExperiment(name = uniqueName("serving")): Promise<string> {
+  return createExperiment(registry(), { name });
+}
+
+/** The experiment's traces (newest first) with their spans, once at least `count` are there. */
+export async function tracesIn(experimentId: string, count: number, filter?: string) {
+  // Request logs are written after the response (waitUntil), so they appear a moment later.
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { traces } = await searchTraces(registry(), { experimentIds: [experimentId], filter });
+    if (traces.length >= count) {
+      return Promise.all(traces.map((info) => getTrace(registry(), info.trace_id as string)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const { traces } = await searchTraces(registry(), { experimentIds: [experimentId] });
+  throw new Error(
+    `Fewer than ${count} traces appeared in experiment ${experimentId} (${traces.length} there).`,
+  );
 }
 
 export async function deleteVersion(name: string, version: number): Promise<void> {

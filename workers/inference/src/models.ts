@@ -41,7 +41,7 @@ const DEFAULT_BUDGET_MB = 64;
 /** drizzle over the registry, one per D1 binding: building one walks the whole schema (~0.3 ms). */
 const registries = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema>>>();
 
-function registryOf(env: InferenceEnv) {
+export function registryOf(env: InferenceEnv) {
   let db = registries.get(env.DB);
   if (!db) {
     db = drizzle(env.DB, { schema });

@@ -5,6 +5,7 @@ import {
   type RegistryLookups,
   type ResolvedVersion,
   type ServedIdentity,
+  type ServingTags,
 } from "@edgeflow/core";
 
 /**
@@ -14,6 +15,7 @@ import {
 const memos = {
   aliases: new ExpiringCache<AliasRoute>(ALIAS_TTL_MS),
   versions: new ExpiringCache<ResolvedVersion>(ALIAS_TTL_MS),
+  servingTags: new ExpiringCache<ServingTags>(ALIAS_TTL_MS),
   loggedModels: new ExpiringCache<ServedIdentity>(ALIAS_TTL_MS),
 };
 

@@ -1,5 +1,7 @@
 import type { ModelRef } from "@edgeflow/core";
+import { MlflowError } from "@edgeflow/schema";
 import { type ServedVersion, servedVersion } from "./models";
+import { type Invocation, logInvocation } from "./request-log";
 import type { RequestContext } from "./routes/route";
 
 /** The header naming the version that answered (after a traffic split, the one the request id picked). */
@@ -10,30 +12,70 @@ export const SHADOW_VERSION_HEADER = "X-Edgeflow-Shadow-Version";
 /** Builds the answer of one model request with a given version (the live one, or the shadow). */
 export type Answer = (served: ServedVersion) => Promise<Response>;
 
+/** One model request as serve() sees it: which endpoint, and the body it was sent (for request logs). */
+export interface ModelRequest {
+  ref: ModelRef;
+  endpoint: string;
+  body: string;
+}
+
 /**
  * One model request: the version resolved (an alias's traffic split choosing by request id), the
- * answer built with it and labelled, and, when the alias has a shadow, the same answer built again
- * with the shadow version after the response is sent — its result and failures are dropped, so
- * the caller's answer and latency do not depend on it.
+ * answer built with it, labelled and (when the model logs requests) recorded as a trace, and, when
+ * the alias has a shadow, the same answer built again with the shadow version after the response
+ * is sent — its result and failures are dropped, so the caller's answer and latency do not
+ * depend on it.
  */
-export async function serve(ctx: RequestContext, ref: ModelRef, answer: Answer): Promise<Response> {
-  const served = await servedVersion(ctx.env, ref, ctx.authorization, ctx.requestId);
-  const response = await answer(served);
+export async function serve(ctx: RequestContext, request: ModelRequest, answer: Answer): Promise<Response> {
+  const served = await servedVersion(ctx.env, request.ref, ctx.authorization, ctx.requestId);
+  const invocation: Invocation = {
+    endpoint: request.endpoint,
+    requestBody: request.body,
+    startMs: Date.now(),
+  };
+  const response = await answered(ctx, served, invocation, answer);
   response.headers.set(MODEL_VERSION_HEADER, served.identity.version ?? served.identity.id);
   const shadow = served.identity.shadowVersion;
   if (shadow !== null) {
     response.headers.set(SHADOW_VERSION_HEADER, String(shadow));
-    ctx.waitUntil(runShadow(ctx, { name: served.identity.name, version: shadow }, answer));
+    ctx.waitUntil(
+      runShadow(ctx, { ...request, ref: { name: served.identity.name, version: shadow } }, answer),
+    );
   }
   return response;
 }
 
-async function runShadow(ctx: RequestContext, ref: ModelRef, answer: Answer): Promise<void> {
+/** The answer, logged whether it succeeded or was refused (a refusal is rethrown unchanged). */
+async function answered(
+  ctx: RequestContext,
+  served: ServedVersion,
+  invocation: Invocation,
+  answer: Answer,
+): Promise<Response> {
   try {
-    const served = await servedVersion(ctx.env, ref, ctx.authorization, ctx.requestId);
-    // Drained, so a streamed answer runs to its end as it would for a caller.
-    await (await answer(served)).arrayBuffer();
+    return (await logInvocation(ctx, served, invocation, await answer(served))) as Response;
   } catch (error) {
-    console.warn(`Shadow version ${JSON.stringify(ref)} failed: ${(error as Error).message}`);
+    const refusal =
+      error instanceof MlflowError
+        ? { status: error.httpStatus, errorBody: JSON.stringify(error) }
+        : { status: 500, errorBody: JSON.stringify({ error_code: "INTERNAL_ERROR" }) };
+    await logInvocation(ctx, served, invocation, refusal);
+    throw error;
+  }
+}
+
+async function runShadow(ctx: RequestContext, request: ModelRequest, answer: Answer): Promise<void> {
+  try {
+    const served = await servedVersion(ctx.env, request.ref, ctx.authorization, ctx.requestId);
+    const invocation = {
+      endpoint: request.endpoint,
+      requestBody: request.body,
+      startMs: Date.now(),
+      shadow: true,
+    };
+    // Drained, so a streamed answer runs to its end as it would for a caller.
+    await (await answered(ctx, served, invocation, answer)).arrayBuffer();
+  } catch (error) {
+    console.warn(`Shadow version ${JSON.stringify(request.ref)} failed: ${(error as Error).message}`);
   }
 }

@@ -4,7 +4,7 @@ import {
   registeredModelAliases,
   registeredModelTags,
 } from "@edgeflow/schema";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { aliasNotFound, versionNotFound } from "../registry/errors";
@@ -43,6 +43,7 @@ export interface LookupMemo<V> {
  */
 export interface VersionLookups {
   aliases: LookupMemo<AliasRoute>;
+  servingTags: LookupMemo<ServingTags>;
   versions: LookupMemo<ResolvedVersion>;
 }
 
@@ -52,46 +53,61 @@ export interface ResolvedVersion {
   bucketPath: string;
 }
 
+/** A registered model's `edgeflow.*` tags (routing and request logging), key → value. */
+export type ServingTags = Readonly<Record<string, string | null>>;
+
+/** The tag namespace the inference worker reads: one query per model fetches all of it. */
+const SERVING_TAG_PATTERN = "edgeflow.%";
+
+export async function servingTags(
+  db: Database,
+  memo: LookupMemo<ServingTags>,
+  name: string,
+  now: number,
+): Promise<ServingTags> {
+  const cached = memo.get(name, now);
+  if (cached !== undefined) return cached;
+  const rows = await db
+    .select({ key: registeredModelTags.key, value: registeredModelTags.value })
+    .from(registeredModelTags)
+    .where(and(eq(registeredModelTags.name, name), like(registeredModelTags.key, SERVING_TAG_PATTERN)))
+    .all();
+  const tags: ServingTags = Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  memo.set(name, tags, now);
+  return tags;
+}
+
 /** Where an alias sends requests: its version, and the traffic split and shadow its tags set. */
 export async function aliasRoute(
   db: Database,
-  aliasCache: LookupMemo<AliasRoute>,
+  lookups: VersionLookups,
   name: string,
   alias: string,
   now: number,
 ): Promise<AliasRoute> {
   const key = JSON.stringify([name, alias]);
-  const cached = aliasCache.get(key, now);
+  const cached = lookups.aliases.get(key, now);
   if (cached !== undefined) return cached;
-  const trafficTag = TRAFFIC_TAG_PREFIX + alias;
-  const shadowTag = SHADOW_TAG_PREFIX + alias;
   const [row, tags] = await Promise.all([
     db
       .select({ version: registeredModelAliases.version })
       .from(registeredModelAliases)
       .where(and(eq(registeredModelAliases.name, name), eq(registeredModelAliases.alias, alias)))
       .get(),
-    db
-      .select({ key: registeredModelTags.key, value: registeredModelTags.value })
-      .from(registeredModelTags)
-      .where(
-        and(eq(registeredModelTags.name, name), inArray(registeredModelTags.key, [trafficTag, shadowTag])),
-      )
-      .all(),
+    servingTags(db, lookups.servingTags, name, now),
   ]);
   if (!row) {
-    aliasCache.delete(key);
+    lookups.aliases.delete(key);
     throw aliasNotFound(alias);
   }
-  const tagValue = (tag: string) => tags.find((t) => t.key === tag);
-  const traffic = tagValue(trafficTag);
-  const shadow = tagValue(shadowTag);
+  const trafficTag = TRAFFIC_TAG_PREFIX + alias;
+  const shadowTag = SHADOW_TAG_PREFIX + alias;
   const route: AliasRoute = {
     version: row.version,
-    split: traffic ? parseTrafficTag(trafficTag, traffic.value) : null,
-    shadow: shadow ? parseShadowTag(shadowTag, shadow.value) : null,
+    split: trafficTag in tags ? parseTrafficTag(trafficTag, tags[trafficTag] ?? null) : null,
+    shadow: shadowTag in tags ? parseShadowTag(shadowTag, tags[shadowTag] ?? null) : null,
   };
-  aliasCache.set(key, route, now);
+  lookups.aliases.set(key, route, now);
   return route;
 }
 
@@ -106,7 +122,7 @@ export async function resolveModelVersion(
   validateModelName(ref.name);
   let version: number;
   if ("alias" in ref) {
-    const route = await aliasRoute(db, lookups.aliases, ref.name, ref.alias, now);
+    const route = await aliasRoute(db, lookups, ref.name, ref.alias, now);
     version = route.split ? pickVersion(route.split, requestId, describeRef(ref)) : route.version;
   } else version = ref.version;
   const key = JSON.stringify([ref.name, version]);

@@ -4,7 +4,14 @@ import { proxiedArtifactPath } from "../artifacts/paths";
 import type { Database } from "../db";
 import { loggedModelNotFound } from "../logged-models/reader";
 import type { ModelRef } from "./model-ref";
-import { aliasRoute, type LookupMemo, resolveModelVersion, type VersionLookups } from "./resolve";
+import { parseRequestLoggingTag, REQUEST_LOGGING_TAG, type RequestLogging } from "./request-logging";
+import {
+  aliasRoute,
+  type LookupMemo,
+  resolveModelVersion,
+  servingTags,
+  type VersionLookups,
+} from "./resolve";
 import type { TrafficShare } from "./traffic";
 
 /** What the inference worker serves, however the URL named it: a model version or a logged model. */
@@ -26,6 +33,8 @@ export interface ServedIdentity {
   shadowVersion: number | null;
   /** The alias's traffic split when the reference was a split alias (this is the version it picked). */
   traffic: TrafficShare[] | null;
+  /** How invocations are logged as traces (the model's request-logging tag); null: not logged. */
+  requestLogging: RequestLogging | null;
 }
 
 /**
@@ -67,6 +76,7 @@ async function resolveLoggedModel(
     bucketPath: proxiedArtifactPath(row.artifactLocation),
     shadowVersion: null,
     traffic: null,
+    requestLogging: null,
   };
   loggedModelCache.set(modelId, identity, now);
   return identity;
@@ -86,7 +96,8 @@ export async function resolveServedModel(
   if ("modelId" in ref) return resolveLoggedModel(db, lookups.loggedModels, ref.modelId, now);
   const { row, bucketPath } = await resolveModelVersion(db, ref, lookups, now, requestId);
   // Memoised by resolveModelVersion a moment ago: no second query.
-  const route = "alias" in ref ? await aliasRoute(db, lookups.aliases, ref.name, ref.alias, now) : null;
+  const route = "alias" in ref ? await aliasRoute(db, lookups, ref.name, ref.alias, now) : null;
+  const tags = await servingTags(db, lookups.servingTags, row.name, now);
   const shadow = route?.shadow ?? null;
   return {
     id: `${row.name}/${row.version}`,
@@ -99,5 +110,7 @@ export async function resolveServedModel(
     bucketPath,
     shadowVersion: shadow === row.version ? null : shadow,
     traffic: route?.split ?? null,
+    requestLogging:
+      REQUEST_LOGGING_TAG in tags ? parseRequestLoggingTag(tags[REQUEST_LOGGING_TAG] ?? null) : null,
   };
 }

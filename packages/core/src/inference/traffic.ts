@@ -78,20 +78,11 @@ export function parseShadowTag(tag: string, value: string | null): number {
 }
 
 /**
- * Checks a routing tag before it is stored, so a typo fails at `set_registered_model_tag` (400
- * INVALID_PARAMETER_VALUE) instead of at the next prediction. Other tags pass untouched.
- */
-export function validateRoutingTag(key: string, value: string): void {
-  if (key.startsWith(TRAFFIC_TAG_PREFIX)) parseTrafficTag(key, value);
-  else if (key.startsWith(SHADOW_TAG_PREFIX)) parseShadowTag(key, value);
-}
-
-/**
  * 32-bit FNV-1a with murmur3's finaliser: tiny and stable across isolates and releases (Math.random
  * is neither). The finaliser matters: FNV alone barely moves the high bits for ids that differ in
  * their last characters ("req-1", "req-2"), and the high bits pick the share.
  */
-function hashOf(text: string): number {
+export function hashOf(text: string): number {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(text)) {
     hash ^= byte;

@@ -10,7 +10,7 @@ import {
 import { and, eq, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { databaseErrorText } from "../db";
-import { validateRoutingTag } from "../inference/traffic";
+import { validateServingTag } from "../inference/serving-tags";
 import { jsonRows } from "../json-rows";
 import { validateKeyName } from "../validation";
 import { modelAlreadyExists, modelNotFound } from "./errors";
@@ -40,7 +40,7 @@ export async function createRegisteredModel(
   for (const tag of input.tags ?? []) {
     const key = validateKeyName("tag", tag.key);
     validateRegistryTag("Registered model", key, tag.value ?? "");
-    validateRoutingTag(key, tag.value ?? "");
+    validateServingTag(key, tag.value ?? "");
     tags.set(key, tag.value ?? "");
   }
   const now = ctx.now();
@@ -123,7 +123,7 @@ export async function setRegisteredModelTag(
 ): Promise<void> {
   validateModelName(name);
   validateRegistryTag("Registered model", key, value);
-  validateRoutingTag(key, value);
+  validateServingTag(key, value);
   const written = await ctx.db
     .insert(registeredModelTags)
     .select(

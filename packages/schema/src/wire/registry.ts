@@ -18,6 +18,8 @@ export const ModelVersionStatuses = numbered(modelVersionStatuses, 1);
  */
 export const TRAFFIC_TAG_PREFIX = "edgeflow.traffic.";
 export const SHADOW_TAG_PREFIX = "edgeflow.shadow.";
+/** `edgeflow.request_logging` = "true" or {"experiment_id", "sample_rate", "max_payload_bytes"}: invocations as traces. */
+export const REQUEST_LOGGING_TAG = "edgeflow.request_logging";
 
 export const RegisteredModelTag = message({ key: string(), value: string() });
 export const ModelVersionTag = message({ key: string(), value: string() });

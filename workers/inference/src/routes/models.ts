@@ -32,15 +32,25 @@ export const modelRoutes = [
       // An alias's routing tags, as the inference worker reads them (version → weight; the shadow).
       traffic_split: traffic,
       shadow_version: identity.shadowVersion,
+      request_logging: identity.requestLogging
+        ? {
+            experiment_id: identity.requestLogging.experimentId,
+            sample_rate: identity.requestLogging.sampleRate,
+            max_payload_bytes: identity.requestLogging.maxPayloadBytes,
+          }
+        : null,
     });
   }),
 
   /** MLflow's scoring protocol. */
   route("POST", "/models/{ref+}/invocations", MODEL_READ, async (request, ctx) => {
     const ref = refFromPath(ctx.params.ref);
-    const parsed = parseScoringRequest(request.headers.get("Content-Type"), await readText(request));
+    const body = await readText(request);
+    const contentType = request.headers.get("Content-Type");
     const { env } = ctx;
-    return serve(ctx, ref, async (served) => {
+    return serve(ctx, { ref, endpoint: "invocations", body }, async (served) => {
+      // Parsed per answer (the live version's and a shadow's), so a malformed body is logged too.
+      const parsed = parseScoringRequest(contentType, body);
       const model = await loadedModel(env, served);
       if (parsed.kind === "llm") return unifiedLlm(env, served, model, parsed.body);
       const inferenceParams = enforceParams(served.spec.signature, parsed.params);

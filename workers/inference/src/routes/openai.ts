@@ -205,7 +205,8 @@ type Kind = "chat" | "completions" | "embeddings";
 
 function handle(kind: Kind, ctx: RequestContext, ref: ModelRef, body: Body) {
   const { env } = ctx;
-  return serve(ctx, ref, async (served) => {
+  const endpoint = kind === "chat" ? "chat.completions" : kind;
+  return serve(ctx, { ref, endpoint, body: JSON.stringify(body) }, async (served) => {
     const model = await loadedModel(env, served);
     const name = typeof body.model === "string" ? body.model : served.identity.id;
     if (kind === "embeddings") return embeddings(served, model, body, name, maxBatchOf(env));
