@@ -46,8 +46,14 @@ export default defineConfig(async () => {
             cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./workers/inference/wrangler.toml" },
               // Auth off as in the tracking project; test/inference/auth.test.ts turns it on per request.
+              // The Hub is the loopback stand-in (test/inference/setup/hub-server.ts), allowed by name.
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ...inject("s3Vars"),
+                  ...inject("hubVars"),
+                  EDGEFLOW_AUTH: "off",
+                },
               },
             })),
           ],

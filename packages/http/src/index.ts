@@ -10,6 +10,7 @@ export {
   messageRoute,
   readMlflowJson,
 } from "./message-route";
+export { checkOutboundUrl, outboundAllowList, outboundFetch } from "./outbound";
 export * from "./respond";
 export { type Landing, type Method, type Route, routeKey } from "./route";
 export { type Match, type Routable, Router } from "./router";

@@ -4,6 +4,7 @@
  * serves through) ONNX weights in model/onnx/. Built from the shared fixtures' files at upload time.
  */
 import type { Fixture } from "../../../bench/inference/fixtures";
+import { HUB_REPOS, HUB_REVISION } from "./hub-repos";
 
 /** model/ for config and weights, components/tokenizer/ for the tokenizer: MLflow's save layout. */
 function mlflowLayout(key: string, withOnnx = true): string | undefined {
@@ -21,6 +22,9 @@ function transformersMlmodel(options: {
   metadata?: string;
   modelConfig?: string;
   saved?: boolean;
+  /** The Hub repo (and revision) it was loaded from: source_model_name / source_model_revision. */
+  source?: string;
+  revision?: string;
 }): string {
   return `artifact_path: model
 flavors:
@@ -37,8 +41,8 @@ ${options.modelConfig ? `    model_config:\n${options.modelConfig}\n` : ""}    p
     framework: pt
     instance_type: ${options.instanceType}
 ${options.saved === false ? "" : "    model_binary: model\n"}    pipeline_model_type: ${options.modelType}
-    source_model_name: edgeflow-fixtures/${options.task}
-    source_model_revision: 0123456789abcdef0123456789abcdef01234567
+    source_model_name: ${options.source ?? `edgeflow-fixtures/${options.task}`}
+    source_model_revision: ${options.revision ?? "0123456789abcdef0123456789abcdef01234567"}
     task: ${options.task}
     tokenizer_type: PreTrainedTokenizerFast
     torch_dtype: torch.float32
@@ -87,7 +91,17 @@ export const MLFLOW_TRANSFORMERS_FIXTURES: Record<string, Fixture> = {
     mlmodelText: SST2,
     place: (key) => mlflowLayout(key, false),
   },
-  "sst2-transformers-hub": {
+  "sst2-transformers-hub": hubReference("edgeflow-fixtures/text-classification"),
+  "hub-sst2": hubReference(HUB_REPOS.sst2, HUB_REVISION),
+  "hub-sst2-again": hubReference(HUB_REPOS.sst2, HUB_REVISION),
+  "hub-no-onnx": hubReference(HUB_REPOS.noOnnx, HUB_REVISION),
+  "hub-redirects-inward": hubReference(HUB_REPOS.redirectsInward, HUB_REVISION),
+  "hub-unpinned": hubReference(HUB_REPOS.sst2, "main branch"),
+};
+
+/** An MLmodel alone, as save_pretrained=False leaves it: the weights stay on the Hub. */
+function hubReference(source: string, revision?: string): Fixture {
+  return {
     folder: "models/sst2-bert-mini",
     mlmodelText: transformersMlmodel({
       task: "text-classification",
@@ -95,7 +109,9 @@ export const MLFLOW_TRANSFORMERS_FIXTURES: Record<string, Fixture> = {
       modelType: "BertForSequenceClassification",
       signature: `  inputs: '[{"type": "string", "required": true}]'\n  outputs: null\n  params: null`,
       saved: false,
+      source,
+      revision,
     }),
     place: (key) => (key === "MLmodel" ? key : undefined),
-  },
-};
+  };
+}

@@ -15,4 +15,10 @@ export interface InferenceEnv extends S3Vars, AuthVars {
   INFERENCE_MAX_BATCH?: string;
   /** Origins whose pages may call the model URLs (comma-separated exact origins; none by default). */
   EDGEFLOW_CORS_ORIGINS?: string;
+  /** Where Hub references (save_pretrained=False models) are fetched from (default the public Hub). */
+  HF_ENDPOINT?: string;
+  /** A Hub token for gated or private repos (a secret: `wrangler secret put HF_TOKEN`). */
+  HF_TOKEN?: string;
+  /** Hosts outbound calls may reach although private or plain http ("host" or "host:port", comma-separated). */
+  EDGEFLOW_OUTBOUND_ALLOW?: string;
 }

@@ -22,6 +22,7 @@ import type { InferenceEnv } from "./env";
 import type { LoadedModel } from "./flavors/model";
 import { loadOnnxModel } from "./flavors/onnx";
 import { loadTransformersJsModel } from "./flavors/transformers-js";
+import { hubSnapshot } from "./hub";
 import { registryLookups } from "./registry-lookups";
 
 /** A model version or logged model, with its MLmodel parsed. */
@@ -146,7 +147,11 @@ async function transformersFiles(
   served: ServedVersion,
   flavor: Extract<ServedFlavor, { kind: "transformers_js" }>,
 ): Promise<ModelFiles> {
-  const inModel = (path: string) => joinArtifactPath(served.bucketPath, path);
+  // A Hub reference's files are its snapshot in the bucket (fetched on first use, hub.ts).
+  const root = flavor.hub
+    ? await hubSnapshot(env, flavor.hub, pipelineCache(env).budgetBytes)
+    : served.bucketPath;
+  const inModel = (path: string) => joinArtifactPath(root, path);
   const wantedDtypes = flavor.dtype === "auto" ? ["q8", "fp32"] : [flavor.dtype];
   let weights: { folder: string; dtype: string; size: number } | undefined;
   for (const folder of flavor.layout.onnx) {

@@ -16,6 +16,17 @@ export interface TransformersLayout {
   onnx: string[];
 }
 
+/** A Hugging Face Hub repository at one revision (MLflow's source_model_name / _revision). */
+export interface HubReference {
+  repo: string;
+  revision: string;
+}
+
+/** "org/name" or "name": the Hub's repo id characters, never a path step. */
+const HUB_REPO = /^(?!.*\.\.)[\w.-]{1,96}(\/[\w.-]{1,96})?$/;
+/** A commit hash, branch or tag as MLflow records it; no path steps, no spaces. */
+const HUB_REVISION = /^(?!.*\.\.)[\w.-]{1,100}$/;
+
 /** How a model version is served, read from its MLmodel file. */
 export type ServedFlavor =
   | {
@@ -33,6 +44,11 @@ export type ServedFlavor =
       modelConfig: Record<string, unknown>;
       /** MLflow's `inference_task` (llm/v1/completions, llm/v1/chat, llm/v1/embeddings). */
       inferenceTask?: string;
+      /**
+       * A save_pretrained=False model: no weights of its own, a Hub repo at a pinned revision. The
+       * worker fetches its files once into the bucket; `layout` is then relative to that copy.
+       */
+      hub?: HubReference;
     }
   | { kind: "onnx"; data: string };
 
@@ -138,6 +154,22 @@ export function parseMlmodel(text: string, modelLabel: string): ModelSpec {
 
 const joinRelative = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
 
+/** A save_pretrained=False model's Hub reference, checked: served only pinned to a revision. */
+function hubReference(conf: Record<string, unknown>, modelLabel: string): HubReference | undefined {
+  const repo = conf.source_model_name;
+  if (typeof repo !== "string") return undefined;
+  const revision = conf.source_model_revision;
+  if (!HUB_REPO.test(repo)) {
+    throw badRequest(`${modelLabel} names the Hub repo '${repo}', which is not a Hugging Face repo id.`);
+  }
+  if (typeof revision !== "string" || !HUB_REVISION.test(revision)) {
+    throw badRequest(
+      `${modelLabel} was saved with save_pretrained=False but records no usable source_model_revision for ${repo}; Edgeflow serves Hub references pinned to a revision only.`,
+    );
+  }
+  return { repo, revision };
+}
+
 /** What MLflow's prompt templates must hold (mlflow/transformers/__init__.py). */
 const PROMPT_PLACEHOLDER = "{prompt}";
 
@@ -157,11 +189,7 @@ function transformersFlavor(
     throw badRequest(`The transformers flavor of ${modelLabel} has no task.`);
   const metadata = (root.metadata ?? {}) as Record<string, unknown>;
   const pyfunc = ((root.flavors as Record<string, unknown>).python_function ?? {}) as Record<string, unknown>;
-  if (conf.model_binary === undefined && typeof conf.source_model_name === "string") {
-    throw badRequest(
-      `${modelLabel} was saved with save_pretrained=False: it holds no weights, only a reference to ${conf.source_model_name}${typeof conf.source_model_revision === "string" ? `@${conf.source_model_revision}` : ""} on the Hugging Face Hub, which this server does not fetch. Log it with its ONNX weights: export them (optimum-cli export onnx --model ${conf.source_model_name} DIR) and log DIR with \`npx edgeflow models log DIR\`.`,
-    );
-  }
+  const hub = conf.model_binary === undefined ? hubReference(conf, modelLabel) : undefined;
   const modelDir = confined(
     typeof conf.model_binary === "string" ? conf.model_binary : "model",
     "model_binary",
@@ -183,8 +211,12 @@ function transformersFlavor(
     task: conf.task,
     dtype: "auto",
     modelDir,
-    layout: { config: modelDir, tokenizer, onnx: [joinRelative(modelDir, "onnx"), "onnx"] },
+    // A Hub snapshot is the repo's own layout: config and tokenizer at its root, weights in onnx/.
+    layout: hub
+      ? { config: "", tokenizer: "", onnx: ["onnx"] }
+      : { config: modelDir, tokenizer, onnx: [joinRelative(modelDir, "onnx"), "onnx"] },
     origin: "transformers",
+    ...(hub ? { hub } : {}),
     ...(typeof template === "string" ? { promptTemplate: template } : {}),
     modelConfig: modelConfig as Record<string, unknown>,
     ...(typeof conf.inference_task === "string" ? { inferenceTask: conf.inference_task } : {}),
