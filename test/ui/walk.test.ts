@@ -122,6 +122,11 @@ describe("web UI walk", () => {
     };
     await setAlias("1");
     await setAlias("2");
+    // A traffic split for the alias, set through the tag form, shows beside it.
+    await page.getByPlaceholder("tag key").fill("edgeflow.traffic.champion");
+    await page.getByPlaceholder("value").fill('{"1": 90, "2": 10}');
+    await page.getByRole("button", { name: "Set tag" }).click();
+    await page.getByTestId("aliases").getByText('traffic {"1": 90, "2": 10}').waitFor();
     await world.shot("07-alias-moved");
     await page.getByRole("link", { name: "Version 2" }).click();
     await page.getByTestId("lineage").getByRole("link", { name: "beta" }).waitFor();

@@ -12,8 +12,10 @@ import {
   parseMlmodel,
   SERVED_TASKS,
   type ServedTask,
+  taskFiles,
   taskFromConfig,
   taskSignature,
+  weightSetsOf,
 } from "@edgeflow/core";
 import { parse, stringify } from "yaml";
 import { UsageError } from "./args";
@@ -120,36 +122,47 @@ async function planExportFolder(
       `'${dir}' has neither an MLmodel nor a config.json: log an MLflow model folder or a Hugging Face export folder (optimum-cli export onnx --model <id> ${dir}).`,
     );
   }
-  if (!has(FP32) && !has(Q8)) {
+  // One graph (model.onnx) or an encoder-decoder pair (encoder_model + decoder_model_merged).
+  const setIndex = (dtype: string) => weightSetsOf(dtype).findIndex((set) => set.every(has));
+  const fp32Index = setIndex("fp32");
+  const fp32 = weightSetsOf("fp32")[fp32Index];
+  if (!fp32 && setIndex("q8") < 0) {
     const elsewhere = files.find((file) => file.path.endsWith(".onnx"));
     throw new UnservableModel(
       elsewhere
-        ? `'${dir}' has ONNX weights at '${elsewhere.path}'; transformers.js loads them from '${FP32}' (or '${Q8}'): move the file there.`
+        ? `'${dir}' has ONNX weights at '${elsewhere.path}'; transformers.js loads them from '${FP32}' (or '${Q8}', or onnx/encoder_model.onnx with onnx/decoder_model_merged.onnx): move the files there.`
         : `'${dir}' has no ONNX weights (${FP32}): export them with optimum-cli export onnx --model <id> ${dir}, or transformers.js's convert script.`,
-    );
-  }
-  if (!has("tokenizer.json")) {
-    throw new UnservableModel(
-      `'${dir}' has no tokenizer.json, which every served task needs: save the tokenizer into the folder.`,
     );
   }
   const config = JSON.parse(
     new TextDecoder().decode(await fs.readBytes(fs.join(dir, "config.json"))),
   ) as Record<string, unknown>;
   const task = servedTask(options.task, config, dir);
+  const missing = taskFiles(task).filter((file) => !has(file));
+  if (missing.length) {
+    throw new UnservableModel(
+      `'${dir}' has no ${missing.join(" or ")}, which a ${task} pipeline reads: save the ${missing.includes("tokenizer.json") ? "tokenizer" : "processor"} into the folder (save_pretrained).`,
+    );
+  }
   let planned = files;
   if (options.quantize) {
-    if (!has(FP32))
+    if (!fp32)
       throw new UnservableModel(
         `--quantize needs the float32 weights at '${FP32}', which are not in '${dir}'.`,
       );
-    planned = await withQuantized(fs, dir, files, FP32, Q8, options);
+    // Each graph of the set quantised to its q8 name (model.onnx → model_quantized.onnx, ...).
+    const q8Names = weightSetsOf("q8")[fp32Index] as string[];
+    for (const [i, from] of fp32.entries()) {
+      planned = await withQuantized(fs, dir, planned, from, q8Names[i] as string, options);
+    }
   }
-  const dtype = options.quantize || !has(FP32) ? "q8" : "fp32";
+  const dtype = options.quantize || !fp32 ? "q8" : "fp32";
   // Only the weights served are uploaded: the other precision would double the upload for nothing.
-  const served = onnxFileOf(dtype);
+  const servedSet = new Set(
+    weightSetsOf(dtype).find((set) => set.every((file) => planned.some((f) => f.path === file))) ?? [],
+  );
   planned = planned.filter(
-    (file) => !file.path.startsWith("onnx/") || file.path === served || !file.path.endsWith(".onnx"),
+    (file) => !file.path.startsWith("onnx/") || servedSet.has(file.path) || !file.path.endsWith(".onnx"),
   );
   const example = options.inputExample ?? { inputs: SERVED_TASKS[task].example };
   const exampleBytes = encoder.encode(JSON.stringify(example));

@@ -1,4 +1,4 @@
-import { badRequest, type HubReference, joinArtifactPath } from "@edgeflow/core";
+import { badRequest, type HubReference, joinArtifactPath, weightSetsOf } from "@edgeflow/core";
 import { outboundAllowList, outboundFetch } from "@edgeflow/http";
 import { MlflowError } from "@edgeflow/schema";
 import { bucketOf } from "./bucket";
@@ -26,12 +26,7 @@ const SIDE_FILES = [
   "special_tokens_map.json",
 ];
 /** Weights in the order they are preferred (q8 first: a quarter of fp32's bytes): one file, or a pair. */
-const WEIGHTS = [
-  ["onnx/model_quantized.onnx"],
-  ["onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx"],
-  ["onnx/model.onnx"],
-  ["onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx"],
-];
+const WEIGHTS = [...weightSetsOf("q8"), ...weightSetsOf("fp32")];
 
 export const snapshotPath = (ref: HubReference) => `${SNAPSHOT_ROOT}/${ref.repo}/${ref.revision}`;
 

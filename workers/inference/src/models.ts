@@ -13,6 +13,7 @@ import {
   resolveServedModel,
   type ServedFlavor,
   type ServedIdentity,
+  weightSetsOf,
 } from "@edgeflow/core";
 import * as schema from "@edgeflow/schema";
 import { MlflowError } from "@edgeflow/schema";
@@ -112,15 +113,12 @@ const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
 /** The weights' file name for a dtype, inside whichever onnx folder holds them. */
 const weightsFileOf = (dtype: string) => onnxFileOf(dtype).slice("onnx/".length);
 
-/** A dtype's weights in a folder: one model file, or an encoder-decoder's pair (optimum's names). */
+/** A dtype's weights in a folder: the total size of the first complete set (weightSetsOf), if any. */
 function weightsIn(sizes: Map<string, number>, dtype: string): number | undefined {
-  const single = weightsFileOf(dtype);
-  const suffix = single.slice("model".length);
-  const pair = [`encoder_model${suffix}`, `decoder_model_merged${suffix}`];
-  if (sizes.has(single)) return sizes.get(single);
-  if (pair.every((file) => sizes.has(file)))
-    return pair.reduce((sum, file) => sum + (sizes.get(file) ?? 0), 0);
-  return undefined;
+  const set = weightSetsOf(dtype)
+    .map((files) => files.map((file) => file.slice("onnx/".length)))
+    .find((files) => files.every((file) => sizes.has(file)));
+  return set?.reduce((sum, file) => sum + (sizes.get(file) ?? 0), 0);
 }
 
 /** Sizes of the files directly in `directory` (of the bucket). */
@@ -175,7 +173,12 @@ async function transformersFiles(
   const found = weights;
   const locate = (file: string): string => {
     if (file.startsWith("onnx/")) return inModel(joinArtifactPath(found.folder, file.slice("onnx/".length)));
-    const folder = CONFIG_FILES.has(file) ? flavor.layout.config : flavor.layout.tokenizer;
+    const folder =
+      file === "preprocessor_config.json" && flavor.layout.preprocessor !== undefined
+        ? flavor.layout.preprocessor
+        : CONFIG_FILES.has(file)
+          ? flavor.layout.config
+          : flavor.layout.tokenizer;
     return inModel(joinArtifactPath(folder, file));
   };
   const configSizes = await sizesIn(env, inModel(flavor.layout.config));

@@ -12,6 +12,8 @@ export interface TransformersLayout {
   config: string;
   /** tokenizer.json, tokenizer_config.json and the like. */
   tokenizer: string;
+  /** preprocessor_config.json, when not beside config.json (MLflow's components/feature_extractor). */
+  preprocessor?: string;
   /** Folders searched in order for the ONNX weights (model_quantized.onnx, model.onnx...). */
   onnx: string[];
 }
@@ -73,6 +75,21 @@ const DTYPE_FILES: Record<string, string> = {
 /** The ONNX file transformers.js loads for a dtype (relative to the model folder). */
 export function onnxFileOf(dtype: string): string {
   return `onnx/${DTYPE_FILES[dtype] ?? "model_quantized.onnx"}`;
+}
+
+/**
+ * The ONNX files that make a dtype's weights, each alternative complete on its own: one graph, or
+ * an encoder-decoder's pair as Optimum names them (T5, Marian, Whisper...). Relative to the model folder.
+ */
+export function weightSetsOf(dtype: string): string[][] {
+  const single = onnxFileOf(dtype);
+  const suffix = single.slice("onnx/model".length);
+  return [[single], [`onnx/encoder_model${suffix}`, `onnx/decoder_model_merged${suffix}`]];
+}
+
+/** MLflow's task names with their arguments folded in ("translation_en_to_fr") → the pipeline's task. */
+function pipelineTask(task: string): string {
+  return /^translation_[a-z]{2,3}_to_[a-z]{2,3}$/i.test(task) ? "translation" : task;
 }
 
 /** A relative path inside the model folder: no "..", no absolute paths, no schemes. */
@@ -196,6 +213,8 @@ function transformersFlavor(
   );
   const components = Array.isArray(conf.components) ? conf.components.map(String) : [];
   const tokenizer = components.includes("tokenizer") ? "components/tokenizer" : modelDir;
+  // Speech and vision pipelines keep preprocessor_config.json in their processor's component.
+  const processor = ["feature_extractor", "image_processor", "processor"].find((c) => components.includes(c));
   const template = metadata.prompt_template;
   if (template !== undefined && template !== null) {
     if (typeof template !== "string" || !template.includes(PROMPT_PLACEHOLDER)) {
@@ -208,13 +227,18 @@ function transformersFlavor(
     pyfunc.model_config && typeof pyfunc.model_config === "object" ? pyfunc.model_config : {};
   return {
     kind: "transformers_js",
-    task: conf.task,
+    task: pipelineTask(conf.task),
     dtype: "auto",
     modelDir,
     // A Hub snapshot is the repo's own layout: config and tokenizer at its root, weights in onnx/.
     layout: hub
       ? { config: "", tokenizer: "", onnx: ["onnx"] }
-      : { config: modelDir, tokenizer, onnx: [joinRelative(modelDir, "onnx"), "onnx"] },
+      : {
+          config: modelDir,
+          tokenizer,
+          ...(processor ? { preprocessor: `components/${processor}` } : {}),
+          onnx: [joinRelative(modelDir, "onnx"), "onnx"],
+        },
     origin: "transformers",
     ...(hub ? { hub } : {}),
     ...(typeof template === "string" ? { promptTemplate: template } : {}),

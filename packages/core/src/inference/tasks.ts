@@ -55,6 +55,7 @@ export const SERVED_TASKS = {
   // JPEG here); the answer is each image's top label and its score.
   "image-classification": {
     heads: ["ForImageClassification"],
+    files: ["preprocessor_config.json"],
     outputs: [column("string", "label"), column("double", "score")],
     example: [
       "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAAMElEQVR4Xu3NMREAIAwAMeQgEYnIqoSfuuUue85/d5UgCZIgCZIgCZIgCZIgCdJ6MIvioExnJz8oAAAAAElFTkSuQmCC",
@@ -78,10 +79,17 @@ export const SERVED_TASKS = {
     params: GENERATION_PARAMS,
     example: ["A long text."],
   },
-  translation: { heads: [], outputs: [column("string")], params: GENERATION_PARAMS, example: ["Hello"] },
+  translation: {
+    // Marian's head is "MTModel" (MarianMTModel); T5 and BART translate as text2text models.
+    heads: ["MTModel"],
+    outputs: [column("string")],
+    params: GENERATION_PARAMS,
+    example: ["Hello"],
+  },
   // Binary input as MLflow's transformers flavor logs it: base64 of an audio file's bytes (WAV here).
   "automatic-speech-recognition": {
     heads: ["ForCTC", "ForSpeechSeq2Seq"],
+    files: ["tokenizer.json", "preprocessor_config.json"],
     inputs: [column("binary")],
     outputs: [column("string")],
     // 25 ms of 8-bit silence at 8 kHz (202 samples): the smallest WAV a speech model takes.
@@ -90,6 +98,18 @@ export const SERVED_TASKS = {
 } as const;
 
 export type ServedTask = keyof typeof SERVED_TASKS;
+
+/** The files besides config.json and the weights a task's pipeline reads (default: the tokenizer). */
+export function taskFiles(task: ServedTask): readonly string[] {
+  const row = SERVED_TASKS[task];
+  return "files" in row ? row.files : ["tokenizer.json"];
+}
+
+/** Models whose head says less than their type: Whisper is ForConditionalGeneration, but speech. */
+const MODEL_TYPE_TASKS: Readonly<Record<string, ServedTask>> = {
+  whisper: "automatic-speech-recognition",
+  marian: "translation",
+};
 
 export function isServedTask(task: string): task is ServedTask {
   return Object.hasOwn(SERVED_TASKS, task);
@@ -102,7 +122,10 @@ export function isServedTask(task: string): task is ServedTask {
 export function taskFromConfig(config: {
   architectures?: unknown;
   id2label?: unknown;
+  model_type?: unknown;
 }): ServedTask | undefined {
+  const byType = typeof config.model_type === "string" ? MODEL_TYPE_TASKS[config.model_type] : undefined;
+  if (byType) return byType;
   const architecture = Array.isArray(config.architectures) ? String(config.architectures[0] ?? "") : "";
   if (architecture) {
     // Longest suffix first: "ForCausalLM" before "Model" ("LlamaForCausalLM" ends with neither alone).
