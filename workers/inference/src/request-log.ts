@@ -32,7 +32,11 @@ async function flush(): Promise<void> {
   const batch = queue;
   queue = [];
   const byDatabase = new Map<Queued["db"], ServedRequestTrace[]>();
-  for (const { db, trace } of batch) byDatabase.set(db, [...(byDatabase.get(db) ?? []), trace]);
+  for (const { db, trace } of batch) {
+    const traces = byDatabase.get(db);
+    if (traces) traces.push(trace);
+    else byDatabase.set(db, [trace]);
+  }
   for (const [db, traces] of byDatabase) {
     try {
       await recordServedRequests(
