@@ -10,11 +10,11 @@
  * `--native-serve <fixture>` the served one (bench/inference/native-served.ts).
  */
 
-import { type EdgeflowStack, startEdgeflow } from "./inference/edgeflow";
+import { type ColdRun, type EdgeflowStack, type StartupBaselines, startEdgeflow } from "./inference/edgeflow";
 import { repoRoot } from "./inference/fixtures";
 import { runNative, runNativeChild } from "./inference/native";
 import { runNativeServed, serveNativeChild } from "./inference/native-served";
-import { type Measured, renderReport } from "./inference/report";
+import { type Measured, median, renderReport } from "./inference/report";
 import { benchModels, settings } from "./inference/workload";
 import { machineFacts } from "./lib/machine";
 
@@ -40,27 +40,51 @@ const log = (message: string) => process.stderr.write(`[bench:inference] ${messa
 
 const results: Measured[] = [];
 let stack: EdgeflowStack | undefined;
+let baselines: StartupBaselines | undefined;
 const started = performance.now();
 try {
   log("starting S3, D1, the tracking worker and bundling the inference worker…");
   stack = await startEdgeflow(models);
+  const coldRuns = Math.max(s.coldRuns, 3);
+  log(
+    `startup baselines: an empty worker and the bundle without its .wasm, ${coldRuns} fresh instances each…`,
+  );
+  baselines = await stack.startupBaselines(coldRuns);
   for (const model of models) {
     const nativeColdMs: number[] = [];
-    const edgeColdMs: number[] = [];
+    const edgeCold: ColdRun[] = [];
     for (let i = 1; i < s.coldRuns; i++) {
       log(`${model.fixture}: cold start ${i}/${s.coldRuns - 1} extra (native child, fresh Miniflare)…`);
       nativeColdMs.push((await runNative(model, true)).coldMs);
-      edgeColdMs.push((await stack.run(model, s, true)).coldMs);
+      edgeCold.push(await stack.coldStart(model));
     }
     log(`${model.fixture}: native baseline (child process)…`);
     const native = await runNative(model, false);
     nativeColdMs.push(native.coldMs);
     log(`${model.fixture}: native baseline served over HTTP (child process)…`);
     const nativeServed = await runNativeServed(model, s);
-    log(`${model.fixture}: Edgeflow (fresh Miniflare instance)…`);
-    const edge = await stack.run(model, s, false);
-    edgeColdMs.push(edge.coldMs);
-    results.push({ model, edge, native, nativeServed, edgeColdMs, nativeColdMs });
+    log(`${model.fixture}: Edgeflow cold start (fresh Miniflare, no inspector)…`);
+    edgeCold.push(await stack.coldStart(model));
+    log(`${model.fixture}: Edgeflow cold start under the CPU profiler…`);
+    const firstRequestPhases = await stack.profiledColdStart(model);
+    log(`${model.fixture}: Edgeflow warm, throughput and memory (fresh Miniflare)…`);
+    const warm = await stack.run(model, s);
+    const readyMs = median(edgeCold.map((r) => r.readyMs));
+    const firstPrediction = median(edgeCold.map((r) => r.firstMs));
+    const edge = {
+      ...warm,
+      coldMs: median(edgeCold.map((r) => r.readyMs + r.firstMs)),
+      coldParts: { workerdReady: readyMs, firstPrediction },
+    };
+    results.push({
+      model,
+      edge,
+      native,
+      nativeServed,
+      edgeColdMs: edgeCold.map((r) => r.readyMs + r.firstMs),
+      nativeColdMs,
+      firstRequestPhases,
+    });
   }
 } finally {
   await stack?.stop();
@@ -68,5 +92,12 @@ try {
 const totalSeconds = (performance.now() - started) / 1000;
 
 console.log(
-  renderReport({ settings: s, results, bundle: stack?.bundle, totalSeconds, facts: machineFacts(repoRoot) }),
+  renderReport({
+    settings: s,
+    results,
+    bundle: stack?.bundle,
+    baselines,
+    totalSeconds,
+    facts: machineFacts(repoRoot),
+  }),
 );

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../infra/local/ports";
 import { LOCAL_S3_CREDENTIALS, type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
+import { ensureUiBuilt } from "../../infra/local/ui-build";
 import { type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
 import { runWrangler } from "../../infra/local/wrangler";
 
@@ -21,6 +22,8 @@ export interface ArtifactStack {
 export async function startArtifactStack(): Promise<ArtifactStack> {
   const stateDir = mkdtempSync(join(tmpdir(), "edgeflow-bench-artifacts-"));
   const persistTo = join(stateDir, "wrangler");
+  // The tracking worker serves the UI as static assets: a fresh clone has none built yet.
+  await ensureUiBuilt();
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
   const s3 = await startLocalS3(join(stateDir, "s3"));
   let worker: LocalWorker | undefined;

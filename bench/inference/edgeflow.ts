@@ -6,28 +6,30 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { freePort } from "../../infra/local/ports";
 import { type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
+import { ensureUiBuilt } from "../../infra/local/ui-build";
 import { bundleWorker, type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
 import { projectRoot, runWrangler } from "../../infra/local/wrangler";
+import { type DelayProxy, startDelayProxy } from "../lib/delay-proxy";
 import { HttpClient } from "../lib/http";
 import { processFigures } from "../lib/processes";
 import { sampleLatency, summarize } from "../lib/stats";
+import { bundleWithoutWasm, type Phase, phasesOf } from "./cold-start";
 import { FIXTURES, uploadFixtures } from "./fixtures";
 import { Inspector, WORKER_TARGET } from "./inspector";
-import { IsolateMemoryProbe, profileRequests, readIsolateMemory } from "./isolate";
 import {
-  type BenchModel,
-  httpPredictor,
-  measureWarm,
-  NO_WARM,
-  type Settings,
-  type SideResult,
-} from "./workload";
+  type CpuProfile,
+  IsolateMemoryProbe,
+  profileRequests,
+  readIsolateMemory,
+  writeProfile,
+} from "./isolate";
+import { type BenchModel, httpPredictor, measureWarm, type Settings, type SideResult } from "./workload";
 
 const INFERENCE_CONFIG = "workers/inference/wrangler.toml";
 const ALIAS = "bench";
@@ -38,9 +40,31 @@ export interface BundleSize {
   gzipBytes: number;
 }
 
+/** One fresh instance's cold start, with no inspector attached. */
+export interface ColdRun {
+  /** `new Miniflare()` until workerd answers: the process, the script and its .wasm loaded. */
+  readyMs: number;
+  /** From then to the first successful prediction. */
+  firstMs: number;
+}
+
+/** Ready times (ms) of fresh instances that run no model: what the cold start's first part is made of. */
+export interface StartupBaselines {
+  /** An empty worker: workerd's own process start, Miniflare's entry worker and local D1. */
+  emptyWorker: number[];
+  /** The inference bundle with its .wasm swapped for an empty module: + the script's parse and start. */
+  withoutWasm: number[];
+}
+
 export interface EdgeflowStack {
   bundle: BundleSize;
-  run(model: BenchModel, s: Settings, coldOnly: boolean): Promise<SideResult>;
+  /** A fresh instance's cold start to its first prediction, no inspector attached. */
+  coldStart(model: BenchModel): Promise<ColdRun>;
+  /** A fresh instance's first prediction under the CPU profiler, by phase (sampled ms). */
+  profiledColdStart(model: BenchModel): Promise<Phase[]>;
+  startupBaselines(runs: number): Promise<StartupBaselines>;
+  /** Warm latency, throughput and memory in a fresh instance (the inspector attached). */
+  run(model: BenchModel, s: Settings): Promise<Omit<SideResult, "coldMs" | "coldParts">>;
   stop(): Promise<void>;
 }
 
@@ -92,14 +116,22 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
   const persistTo = join(stateDir, "wrangler");
   let s3: LocalS3 | undefined;
   let tracking: LocalWorker | undefined;
+  let bucketProxy: DelayProxy | undefined;
   const stop = async () => {
-    await Promise.allSettled([tracking?.dispose(), s3?.close()]);
+    await Promise.allSettled([tracking?.dispose(), s3?.close(), bucketProxy?.close()]);
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
+    // The tracking worker serves the UI as static assets: a fresh clone has none built yet.
+    await ensureUiBuilt();
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
     s3 = await startLocalS3(join(stateDir, "s3"));
     const vars = { ...localS3Vars(s3), EDGEFLOW_AUTH: "off" };
+    // BENCH_BUCKET_DELAY_MS: the inference worker reaches the bucket through a proxy that adds this
+    // much to each request (a Worker's round trip to R2 or S3, not loopback's).
+    const delayMs = Number(process.env.BENCH_BUCKET_DELAY_MS ?? 0);
+    bucketProxy = delayMs > 0 ? await startDelayProxy(s3.endpoint, delayMs) : undefined;
+    const workerVars = bucketProxy ? { ...vars, S3_ENDPOINT: bucketProxy.url } : vars;
     const wanted = Object.fromEntries(models.map((m) => [m.fixture, FIXTURES[m.fixture] ?? { folder: "" }]));
     const paths = await uploadFixtures(vars, wanted);
     tracking = await startLocalWorker({
@@ -123,29 +155,98 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
     const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
     const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(projectRoot, INFERENCE_CONFIG));
 
-    const run = async (model: BenchModel, s: Settings, coldOnly: boolean): Promise<SideResult> => {
-      const before = workerdChildren();
-      const inspectorPort = await freePort();
-      const t0 = performance.now();
-      const miniflare = new Miniflare({
+    const withoutWasm = bundleWithoutWasm(outdir, join(stateDir, "build", "inference-without-wasm"));
+    const invocationPath = (model: BenchModel) =>
+      `/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
+
+    /** A fresh workerd process running the bundle in `modulesRoot`, the inspector on `inspectorPort`. */
+    const instance = async (modulesRoot: string, inspectorPort?: number) =>
+      new Miniflare({
         ...workerOptions,
         modules: [
-          { type: "ESModule", path: scriptPath },
-          ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(outdir, file) })),
+          { type: "ESModule", path: resolve(modulesRoot, basename(scriptPath)) },
+          ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(modulesRoot, file) })),
         ],
-        modulesRoot: outdir,
-        bindings: { ...workerOptions.bindings, ...vars },
+        modulesRoot,
+        bindings: { ...workerOptions.bindings, ...workerVars },
         host: "127.0.0.1",
         port: await freePort(),
-        inspectorPort,
+        ...(inspectorPort === undefined ? {} : { inspectorPort }),
         d1Persist: resolve(persistTo, "v3", "d1"),
         cf: false,
       } as ConstructorParameters<typeof Miniflare>[0]);
+
+    /** Ready time of a fresh instance (`script` for a worker of its own), disposed at once. */
+    const readyTime = async (options: { modulesRoot: string } | { script: string }): Promise<number> => {
+      const t0 = performance.now();
+      const miniflare =
+        "script" in options
+          ? new Miniflare({
+              modules: true,
+              script: options.script,
+              host: "127.0.0.1",
+              port: await freePort(),
+            })
+          : await instance(options.modulesRoot);
+      try {
+        await miniflare.ready;
+        return performance.now() - t0;
+      } finally {
+        await miniflare.dispose();
+      }
+    };
+
+    const startupBaselines = async (runs: number): Promise<StartupBaselines> => {
+      const out: StartupBaselines = { emptyWorker: [], withoutWasm: [] };
+      for (let i = 0; i < runs; i++) {
+        out.emptyWorker.push(await readyTime({ script: "export default { fetch: () => new Response('') }" }));
+        out.withoutWasm.push(await readyTime({ modulesRoot: withoutWasm }));
+      }
+      return out;
+    };
+
+    const coldStart = async (model: BenchModel): Promise<ColdRun> => {
+      const t0 = performance.now();
+      const miniflare = await instance(outdir);
+      const client = new HttpClient((await miniflare.ready).origin);
+      try {
+        const tReady = performance.now();
+        await httpPredictor(client, invocationPath(model), model)(0);
+        return { readyMs: tReady - t0, firstMs: performance.now() - tReady };
+      } finally {
+        client.close();
+        await miniflare.dispose();
+      }
+    };
+
+    const profiledColdStart = async (model: BenchModel): Promise<Phase[]> => {
+      const inspectorPort = await freePort();
+      const miniflare = await instance(outdir, inspectorPort);
+      const client = new HttpClient((await miniflare.ready).origin);
+      const inspector = await Inspector.connect(inspectorPort);
+      try {
+        await inspector.send("Profiler.enable");
+        await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+        await inspector.send("Profiler.start");
+        await httpPredictor(client, invocationPath(model), model)(0);
+        const { profile } = await inspector.send<{ profile: CpuProfile }>("Profiler.stop");
+        writeProfile(`${model.fixture}-cold`, profile);
+        return phasesOf(profile, `${scriptPath}.map`);
+      } finally {
+        client.close();
+        inspector.close();
+        await miniflare.dispose();
+      }
+    };
+
+    const run = async (model: BenchModel, s: Settings): Promise<Omit<SideResult, "coldMs" | "coldParts">> => {
+      const before = workerdChildren();
+      const inspectorPort = await freePort();
+      const miniflare = await instance(outdir, inspectorPort);
       let client: HttpClient | undefined;
       let inspector: Inspector | undefined;
       try {
         const url = (await miniflare.ready).origin;
-        const tReady = performance.now();
         const pids = [...workerdChildren()].filter((pid) => !before.has(pid));
         const figures = () => pids.map((pid) => processFigures(pid, "workerd"));
         const idleRssMiB = figures().reduce((sum, f) => sum + (f?.rssMiB ?? 0), 0);
@@ -156,24 +257,20 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
         // Keep-alive: sequential requests reuse one connection, as a client of a serving endpoint does.
         client = new HttpClient(url);
         const http = client;
-        const path = `/models/${encodeURIComponent(model.fixture)}@${ALIAS}/invocations`;
-        const predict = httpPredictor(http, path, model);
+        const predict = httpPredictor(http, invocationPath(model), model);
         // Polled while the model loads (the bytes and the session being built peak here).
         const outputs: unknown[] = [await probe.during(() => predict(0))];
-        const tFirst = performance.now();
         for (let i = 1; i < model.inputs.length; i++) outputs.push(await predict(i));
         const loadedIsolate = await readIsolateMemory(inspector);
-        const warm = coldOnly ? NO_WARM : await measureWarm(s, predict, cpuSeconds, probe);
-        if (s.profile !== "off" && !coldOnly) {
+        const warm = await measureWarm(s, predict, cpuSeconds, probe);
+        if (s.profile !== "off") {
           const targets = s.profile === "all" ? await Inspector.targets(inspectorPort) : [WORKER_TARGET];
           await profileRequests(inspectorPort, targets, inspector, model.fixture, s.measured, predict);
         }
-        const ping = coldOnly ? [] : await sampleLatency(s.warmup, s.measured, () => http.ok("GET", "/ping"));
+        const ping = await sampleLatency(s.warmup, s.measured, () => http.ok("GET", "/ping"));
         const peakIsolate = await probe.peakMemory();
         const peakRssMiB = figures().reduce((sum, f) => sum + (f?.peakRssMiB ?? 0), 0);
         return {
-          coldMs: tFirst - t0,
-          coldParts: { workerdReady: tReady - t0, firstPrediction: tFirst - tReady },
           ...warm,
           idleRssMiB,
           peakRssMiB: pids.length === 0 ? Number.NaN : peakRssMiB,
@@ -187,7 +284,7 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
         await miniflare.dispose();
       }
     };
-    return { bundle: bundleSize(outdir), run, stop };
+    return { bundle: bundleSize(outdir), coldStart, profiledColdStart, startupBaselines, run, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -4,7 +4,8 @@
  * starts, then what each figure is.
  */
 import type { MachineFacts } from "../lib/machine";
-import type { BundleSize } from "./edgeflow";
+import type { Phase } from "./cold-start";
+import type { BundleSize, StartupBaselines } from "./edgeflow";
 import type { IsolateMemory } from "./isolate";
 import { type BenchModel, EARLY_REQUESTS, type Settings, type SideResult } from "./workload";
 
@@ -17,6 +18,8 @@ export interface Measured {
   nativeServed: SideResult;
   edgeColdMs: number[];
   nativeColdMs: number[];
+  /** The first request of one more cold instance under the CPU profiler, by phase. */
+  firstRequestPhases: Phase[];
 }
 
 /** A Worker isolate's memory limit (128 MB, which Cloudflare counts in MiB). */
@@ -102,10 +105,48 @@ function comparedRows(m: Measured, s: Settings): [string, number, number, number
   ];
 }
 
-/** Rows only Edgeflow has: the isolate's own memory; the last column is a note. */
-function edgeOnlyRows(edge: SideResult): [string, number, number, string][] {
-  const rows: [string, number, number, string][] = [];
-  const isolate = edge.isolate;
+/**
+ * The cold start's parts, from ready times measured in the same run: workerd's process start
+ * (an empty worker), + the script (the bundle with an empty .wasm), + onnxruntime's .wasm (the
+ * bundle as deployed), then the first request.
+ */
+function coldStartRows(m: Measured, baselines: StartupBaselines): [string, number, number, string][] {
+  const boot = median(baselines.emptyWorker);
+  const script = median(baselines.withoutWasm);
+  const ready = m.edge.coldParts.workerdReady ?? Number.NaN;
+  const cold = median(m.edgeColdMs);
+  const share = (ms: number) => `${fmt((100 * ms) / cold, 0)}% of the cold start`;
+  return [
+    [
+      "cold start without workerd's process start: what a Worker pays (ms)",
+      cold - boot,
+      0,
+      m.model.task === "text-generation" ? "goal < 2000" : "goal < 1000",
+    ],
+    ["cold start part: workerd process start, an empty worker (ms)", boot, 0, share(boot)],
+    [
+      "cold start part: script parse and start, bundle with an empty .wasm (ms)",
+      script - boot,
+      0,
+      share(script - boot),
+    ],
+    ["cold start part: onnxruntime .wasm module compile (ms)", ready - script, 0, share(ready - script)],
+    [
+      "cold start part: first request, registry to prediction (ms)",
+      m.edge.coldParts.firstPrediction ?? Number.NaN,
+      0,
+      share(m.edge.coldParts.firstPrediction ?? Number.NaN),
+    ],
+  ];
+}
+
+/** Rows only Edgeflow has: the cold start's parts and the isolate's own memory; the last column is a note. */
+function edgeOnlyRows(
+  m: Measured,
+  baselines: StartupBaselines | undefined,
+): [string, number, number, string][] {
+  const rows: [string, number, number, string][] = baselines ? coldStartRows(m, baselines) : [];
+  const isolate = m.edge.isolate;
   if (!isolate) return rows;
   const memory = (when: string, x: IsolateMemory): [string, number, number, string][] => [
     [`isolate ${when}: JS heap used (MiB)`, x.heapUsedMiB, 1, `heap total ${fmt(x.heapTotalMiB)}`],
@@ -129,10 +170,11 @@ export function renderReport(input: {
   settings: Settings;
   results: Measured[];
   bundle?: BundleSize;
+  baselines?: StartupBaselines;
   totalSeconds: number;
   facts: MachineFacts;
 }): string {
-  const { settings: s, results, bundle, totalSeconds, facts } = input;
+  const { settings: s, results, bundle, baselines, totalSeconds, facts } = input;
   const lines: string[] = [];
   lines.push(`## Inference: Edgeflow vs onnxruntime-node${s.quick ? " (BENCH_QUICK=1 smoke run)" : ""}`);
   lines.push("");
@@ -161,7 +203,7 @@ export function renderReport(input: {
         `| ${m.model.label} | ${metric} | ${fmt(a, digits)} | ${fmt(b, digits)} | ${fmt(c, digits)} | ${ratio(a, b)} | ${ratio(a, c)} |`,
       );
     }
-    for (const [metric, a, digits, note] of edgeOnlyRows(m.edge)) {
+    for (const [metric, a, digits, note] of edgeOnlyRows(m, baselines)) {
       lines.push(`| ${m.model.label} | ${metric} | ${fmt(a, digits)} | — | — | ${note} | |`);
     }
   }
@@ -178,6 +220,24 @@ export function renderReport(input: {
         `native ${nativeColdMs.map((x) => fmt(x, 0)).join(", ")}.`,
     );
   }
+  for (const { model, firstRequestPhases } of results) {
+    const total = firstRequestPhases.reduce((sum, p) => sum + p.ms, 0);
+    lines.push(
+      `- ${model.fixture}: the first request under the CPU profiler, ${fmt(total, 0)} ms sampled: ` +
+        firstRequestPhases
+          .filter((p) => p.ms >= 0.5)
+          .map((p) => `${p.phase} ${fmt(p.ms, 0)} ms (${fmt((100 * p.ms) / total, 0)}%)`)
+          .join(", ") +
+        ".",
+    );
+  }
+  if (baselines) {
+    const list = (xs: number[]) => xs.map((x) => fmt(x, 0)).join(", ");
+    lines.push(
+      `- startup baselines (ms, each a fresh instance): empty worker ${list(baselines.emptyWorker)}; ` +
+        `bundle with an empty .wasm ${list(baselines.withoutWasm)}.`,
+    );
+  }
   lines.push("");
   lines.push(
     `Warm = after ${s.warmup} warm-up requests on both sides: V8 tiers the WASM and JS up over the first ` +
@@ -192,7 +252,15 @@ export function renderReport(input: {
       "(POST /invocations, same JSON, keep-alive), called by the same client as Edgeflow: what serving over HTTP " +
       "costs at all; its cold start is import + load + listen plus the first request (node/tsx start excluded), " +
       "its CPU figures are the server process alone. " +
-      "Cold start: Edgeflow from `new Miniflare()` (bundle prebuilt) to the first successful response; native from " +
+      "Cold start: Edgeflow from `new Miniflare()` (bundle prebuilt) to the first successful response, in fresh " +
+      "instances with no inspector attached (a debugger makes V8 run WebAssembly as debuggable code: it doubled the " +
+      "first request); its parts subtract the ready times of an empty worker (workerd's process start, which a " +
+      "Worker on Cloudflare never pays) and of the bundle with its .wasm swapped for an empty module (the script's " +
+      "parse and top-level evaluation), measured in the same run; the first request's phases come from one more " +
+      "cold instance under the CPU profiler (100 µs sampling; it slows the request, so read the shares), frames " +
+      "mapped through the bundle's source map, each sample given to the innermost phase that claims a frame of its " +
+      "stack (bench/inference/cold-start.ts); 'waiting on I/O' is the isolate idle while D1 and the bucket answer. " +
+      "Native from " +
       "`import('@huggingface/transformers')` to the first prediction (node/tsx start excluded). " +
       "CPU cores busy = the serving process's CPU time ÷ wall time during the throughput phase; CPU time per " +
       "request = that CPU time ÷ requests served (Edgeflow: all of workerd, i.e. HTTP, Miniflare's entry worker " +

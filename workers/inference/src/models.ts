@@ -25,6 +25,7 @@ import { loadOnnxModel } from "./flavors/onnx";
 import { loadTransformersJsModel } from "./flavors/transformers-js";
 import { hubSnapshot } from "./hub";
 import { registryLookups } from "./registry-lookups";
+import { warmUpRuntime } from "./runtime/warm-up";
 
 /** A model version or logged model, with its MLmodel parsed. */
 export interface ServedVersion {
@@ -105,10 +106,14 @@ interface ModelFiles {
   locate?: (file: string) => string;
   /** transformers_js: the dtype the weights found are (an "auto" flavor resolved). */
   dtype?: string;
+  /** transformers_js: the files every load of this model asks for, read from the bucket at once. */
+  prefetch?: string[];
 }
 
 const CONFIG_FILES = new Set(["config.json", "generation_config.json", "preprocessor_config.json"]);
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
+/** What every transformers.js pipeline load reads (generation and preprocessor configs only some). */
+const PREFETCHED = new Set(["config.json", ...TOKENIZER_FILES]);
 
 /** The weights' file name for a dtype, inside whichever onnx folder holds them. */
 const weightsFileOf = (dtype: string) => onnxFileOf(dtype).slice("onnx/".length);
@@ -151,9 +156,14 @@ async function transformersFiles(
     : served.bucketPath;
   const inModel = (path: string) => joinArtifactPath(root, path);
   const wantedDtypes = flavor.dtype === "auto" ? ["q8", "fp32"] : [flavor.dtype];
+  // Every folder listed at once: a cold start waits for one bucket round trip, not one per folder.
+  const folders = [...new Set([...flavor.layout.onnx, flavor.layout.config, flavor.layout.tokenizer])];
+  const listed = new Map(
+    await Promise.all(folders.map(async (folder) => [folder, await sizesIn(env, inModel(folder))] as const)),
+  );
   let weights: { folder: string; dtype: string; size: number } | undefined;
   for (const folder of flavor.layout.onnx) {
-    const sizes = await sizesIn(env, inModel(folder));
+    const sizes = listed.get(folder) as Map<string, number>;
     const dtype = wantedDtypes.find((d) => weightsIn(sizes, d) !== undefined);
     if (dtype) {
       weights = { folder, dtype, size: weightsIn(sizes, dtype) ?? 0 };
@@ -181,15 +191,31 @@ async function transformersFiles(
           : flavor.layout.tokenizer;
     return inModel(joinArtifactPath(folder, file));
   };
-  const configSizes = await sizesIn(env, inModel(flavor.layout.config));
-  const tokenizerSizes =
-    flavor.layout.tokenizer === flavor.layout.config
-      ? configSizes
-      : await sizesIn(env, inModel(flavor.layout.tokenizer));
+  const configSizes = listed.get(flavor.layout.config) as Map<string, number>;
+  const tokenizerSizes = listed.get(flavor.layout.tokenizer) as Map<string, number>;
   let bytes = found.size;
-  for (const file of CONFIG_FILES) bytes += configSizes.get(file) ?? 0;
-  for (const file of TOKENIZER_FILES) bytes += tokenizerSizes.get(file) ?? 0;
-  return { paths: [locate(onnxFileOf(found.dtype))], bytes, locate, dtype: found.dtype };
+  const present: string[] = [];
+  for (const [files, sizes] of [
+    [CONFIG_FILES, configSizes],
+    [TOKENIZER_FILES, tokenizerSizes],
+  ] as const) {
+    for (const file of files) {
+      const size = sizes.get(file);
+      if (size === undefined) continue;
+      bytes += size;
+      present.push(file);
+    }
+  }
+  const weightFiles = (weightSetsOf(found.dtype).find((set) =>
+    set.every((file) => listed.get(found.folder)?.has(file.slice("onnx/".length))),
+  ) ?? [onnxFileOf(found.dtype)]) as string[];
+  return {
+    paths: [locate(onnxFileOf(found.dtype))],
+    bytes,
+    locate,
+    dtype: found.dtype,
+    prefetch: [...present.filter((file) => PREFETCHED.has(file)), ...weightFiles],
+  };
 }
 
 /** The loaded model for a version: from this isolate's cache, or built now within the budget. */
@@ -217,12 +243,31 @@ export async function loadedModel(env: InferenceEnv, served: ServedVersion): Pro
       return loadOnnxModel(served.spec, data);
     }
     const locate = files.locate as (file: string) => string;
-    const spec: ModelSpec = { ...served.spec, flavor: { ...flavor, dtype: files.dtype ?? flavor.dtype } };
-    return loadTransformersJsModel(spec, async (file) => {
+    const fromBucket = async (file: string): Promise<Response> => {
       const object = await store.get(locate(file));
       return object
         ? new Response(object.body, { headers: { "Content-Length": String(object.size) } })
         : new Response(null, { status: 404 });
-    });
+    };
+    // transformers.js asks for config.json, then the tokenizer and the weights, one round trip
+    // after another: asked for all at once here, they are on their way while the runtime starts.
+    // Each is handed over once, still streaming; one the pipeline never asked for is cancelled.
+    const early = new Map((files.prefetch ?? []).map((file) => [file, fromBucket(file)] as const));
+    for (const pending of early.values()) pending.catch(() => undefined);
+    const spec: ModelSpec = { ...served.spec, flavor: { ...flavor, dtype: files.dtype ?? flavor.dtype } };
+    try {
+      await warmUpRuntime();
+      return await loadTransformersJsModel(spec, (file) => {
+        const pending = early.get(file);
+        early.delete(file);
+        return pending ?? fromBucket(file);
+      });
+    } finally {
+      for (const pending of early.values())
+        void pending.then(
+          (response) => response.body?.cancel(),
+          () => {},
+        );
+    }
   });
 }

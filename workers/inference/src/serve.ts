@@ -3,6 +3,7 @@ import { MlflowError } from "@edgeflow/schema";
 import { type ServedVersion, servedVersion } from "./models";
 import { type Invocation, logInvocation } from "./request-log";
 import type { RequestContext } from "./routes/route";
+import { warmUpRuntime } from "./runtime/warm-up";
 
 /** The header naming the version that answered (after a traffic split, the one the request id picked). */
 export const MODEL_VERSION_HEADER = "X-Edgeflow-Model-Version";
@@ -27,6 +28,8 @@ export interface ModelRequest {
  * depend on it.
  */
 export async function serve(ctx: RequestContext, request: ModelRequest, answer: Answer): Promise<Response> {
+  // A cold isolate starts its runtime while the lookups below wait on D1 and the bucket.
+  ctx.waitUntil(warmUpRuntime());
   const served = await servedVersion(ctx.env, request.ref, ctx.authorization, ctx.requestId);
   const invocation: Invocation = {
     endpoint: request.endpoint,
