@@ -24,7 +24,17 @@ export default defineConfig(async () => {
               // Auth is on in wrangler.toml (deployed workers); tests run with it off, and the
               // auth tests (test/auth) turn it on per request with their own bindings.
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ...inject("s3Vars"), EDGEFLOW_AUTH: "off" },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ...inject("s3Vars"),
+                  EDGEFLOW_AUTH: "off",
+                  // Gateway secrets' key in tests (production's is a wrangler secret); the
+                  // providers are the loopback stand-in (test/setup/llm-server.ts), allowed by name.
+                  EDGEFLOW_SECRETS_KEY: "ZWRnZWZsb3ctdGVzdC1zZWNyZXRzLWtleS0zMmJ5dGU=",
+                  // 127.0.0.1:9 (discard: nothing listens) stands for a provider that is down.
+                  EDGEFLOW_OUTBOUND_ALLOW: `${new URL(inject("llmServer")).host},127.0.0.1:9`,
+                  GATEWAY_TIMEOUT_MS: "1500",
+                },
               },
             })),
           ],
@@ -36,7 +46,7 @@ export default defineConfig(async () => {
               "test/**/*.test.ts",
             ],
             exclude: ["test/inference/**", "test/ui/**", "test/repo/**", "test/onnx/**", "test/stack/**"],
-            globalSetup: ["./test/setup/s3-server.ts"],
+            globalSetup: ["./test/setup/s3-server.ts", "./test/setup/llm-server.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 30_000,
           },

@@ -10,6 +10,10 @@ const PASSED_THROUGH = [
   "EDGEFLOW_DEFAULT_PERMISSION",
   "EDGEFLOW_ALLOWED_HOSTS",
   "EDGEFLOW_CORS_ORIGINS",
+  // Not auth, but operator settings passed the same way: loopback hosts outbound calls (gateway
+  // providers, the Hub) may reach, and the gateway's provider timeout.
+  "EDGEFLOW_OUTBOUND_ALLOW",
+  "GATEWAY_TIMEOUT_MS",
 ] as const;
 
 export function localAuthVars(environment: NodeJS.ProcessEnv = process.env): {

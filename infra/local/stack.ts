@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { localAuthVars } from "./auth-vars";
 import { localS3Vars, startLocalS3 } from "./s3-server";
+import { localSecretsKey } from "./secrets-key";
 import { ensureUiBuilt } from "./ui-build";
 import { type LocalWorker, startLocalWorker } from "./worker-runtime";
 import { runWrangler } from "./wrangler";
@@ -46,7 +47,11 @@ export async function startLocalStack(options: {
     persistTo,
     port: options.port,
     // The CLI asks /edgeflow/info where models are served.
-    vars: { ...vars, EDGEFLOW_INFERENCE_URL: `http://127.0.0.1:${options.inferencePort}` },
+    vars: {
+      ...vars,
+      EDGEFLOW_INFERENCE_URL: `http://127.0.0.1:${options.inferencePort}`,
+      EDGEFLOW_SECRETS_KEY: localSecretsKey(options.stateDir, options.environment),
+    },
   });
   const inference = await startLocalWorker({
     configPath: "workers/inference/wrangler.toml",

@@ -8,6 +8,7 @@ import {
   API_V3_PREFIXES,
   apiRoutes,
   apiRoutesV3,
+  gatewayInvocationRoutes,
   otlpRoutes,
   ROOT_PREFIXES,
   ROUTE_GROUPS,
@@ -51,7 +52,8 @@ describe("the route table", () => {
       apiRoutes.length * API_PREFIXES.length +
         rootRoutes.length * ROOT_PREFIXES.length +
         apiRoutesV3.length * API_V3_PREFIXES.length +
-        otlpRoutes.length,
+        otlpRoutes.length +
+        gatewayInvocationRoutes.length,
     );
   });
 

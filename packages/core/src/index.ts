@@ -4,6 +4,7 @@ export type * from "./artifacts/store";
 export * from "./auth/index";
 export type { TrackingContext } from "./context";
 export type { Database } from "./db";
+export * from "./gateway/index";
 export * from "./inference/index";
 export { limits } from "./limits";
 export * from "./logged-models/index";

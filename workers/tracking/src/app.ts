@@ -1,11 +1,11 @@
-import type { Database, TrackingContext } from "@edgeflow/core";
-import { findRoute, json, Router, text } from "@edgeflow/http";
+import { type Database, secretBox, type TrackingContext } from "@edgeflow/core";
+import { findRoute, json, outboundAllowList, Router, text } from "@edgeflow/http";
 import * as schema from "@edgeflow/schema";
 import { drizzle } from "drizzle-orm/d1";
 import { artifactStoreOf } from "./artifact-store";
 import { openGate } from "./auth/gate";
 import type { TrackingEnv } from "./env";
-import type { RequestAuth } from "./request-context";
+import type { GatewaySettings, RequestAuth } from "./request-context";
 import { ROUTE_GROUPS } from "./routes/index";
 
 // Tried in this order; built once per isolate.
@@ -22,6 +22,22 @@ function contextOf(env: TrackingEnv, db: Database, auth: RequestAuth): TrackingC
       return artifactStoreOf(env);
     },
   };
+}
+
+/** MLflow's deployments server waits 300 s for a provider; a Worker's request should not. */
+const GATEWAY_TIMEOUT_MS = 120_000;
+
+/** Built once per set of bindings (the key is imported once, on first use). */
+let gateway: { env: TrackingEnv; settings: GatewaySettings } | undefined;
+function gatewayOf(env: TrackingEnv): GatewaySettings {
+  if (gateway && gateway.env === env) return gateway.settings;
+  const settings: GatewaySettings = {
+    secrets: secretBox(env.EDGEFLOW_SECRETS_KEY),
+    outboundAllow: outboundAllowList(env.EDGEFLOW_OUTBOUND_ALLOW),
+    timeoutMs: Number(env.GATEWAY_TIMEOUT_MS) || GATEWAY_TIMEOUT_MS,
+  };
+  gateway = { env, settings };
+  return settings;
 }
 
 export async function handleRequest(request: Request, env: TrackingEnv): Promise<Response> {
@@ -46,7 +62,14 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
     // One drizzle instance per request, shared by the gate and the handler.
     const db = drizzle(env.DB, { schema });
     const auth = await gate.admit(route, request, url, landing.tail, db);
-    return gate.finish(await route.handle(request, { ...landing, tracking: contextOf(env, db, auth), auth }));
+    return gate.finish(
+      await route.handle(request, {
+        ...landing,
+        tracking: contextOf(env, db, auth),
+        auth,
+        gateway: gatewayOf(env),
+      }),
+    );
   } catch (error) {
     return gate.fail(error);
   }

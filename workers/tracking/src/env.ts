@@ -19,4 +19,10 @@ export interface TrackingEnv extends S3Vars, AuthVars {
   EDGEFLOW_INFERENCE_URL?: string;
   /** Comma-separated origins allowed to call the API from a browser; none by default. */
   EDGEFLOW_CORS_ORIGINS?: string;
+  /** 32 random bytes, base64: the AES-GCM key of gateway secrets (a wrangler secret). */
+  EDGEFLOW_SECRETS_KEY?: string;
+  /** Comma-separated host or host:port a gateway provider's base URL may name though private (tests' stand-ins). */
+  EDGEFLOW_OUTBOUND_ALLOW?: string;
+  /** How long a gateway provider may take to start answering, in ms (default 120000). */
+  GATEWAY_TIMEOUT_MS?: string;
 }

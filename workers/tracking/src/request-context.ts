@@ -1,4 +1,4 @@
-import type { Principal, ReadScope, TrackingContext } from "@edgeflow/core";
+import type { Principal, ReadScope, SecretBox, TrackingContext } from "@edgeflow/core";
 import type { Guard, Landing } from "@edgeflow/http";
 
 /** What a route's handler learns about auth (auth/gate.ts builds it). */
@@ -15,4 +15,15 @@ export interface RequestAuth extends Guard {
 export interface RequestContext extends Landing {
   tracking: TrackingContext;
   auth: RequestAuth;
+  gateway: GatewaySettings;
+}
+
+/** What the AI gateway's handlers need of the worker's bindings. */
+export interface GatewaySettings {
+  /** Seals and opens gateway secrets; undefined when EDGEFLOW_SECRETS_KEY is not set. */
+  secrets: SecretBox | undefined;
+  /** EDGEFLOW_OUTBOUND_ALLOW: loopback or private hosts a provider's base URL may name. */
+  outboundAllow: string[];
+  /** GATEWAY_TIMEOUT_MS: how long a provider may take to start answering. */
+  timeoutMs: number;
 }

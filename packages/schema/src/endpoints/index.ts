@@ -1,5 +1,6 @@
 import { artifactEndpoints } from "./artifacts";
 import { authEndpoints } from "./auth";
+import { gatewayEndpoints } from "./gateway";
 import { loggedModelEndpoints } from "./logged-models";
 import { registryEndpoints } from "./registry";
 import { traceEndpoints } from "./traces";
@@ -18,6 +19,7 @@ export const endpoints = {
   ...loggedModelEndpoints,
   ...traceEndpoints,
   ...authEndpoints,
+  ...gatewayEndpoints,
 } as const;
 
 export type EndpointName = keyof typeof endpoints;

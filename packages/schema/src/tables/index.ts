@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./datasets";
 export * from "./experiments";
+export * from "./gateway";
 export * from "./logged-models";
 export * from "./registry";
 export * from "./runs";

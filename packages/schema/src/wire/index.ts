@@ -4,6 +4,7 @@ export * from "./artifacts";
 export * from "./auth";
 export * from "./errors";
 export * from "./fields";
+export * from "./gateway";
 export * from "./logged-models";
 export * from "./registry";
 export * from "./traces";

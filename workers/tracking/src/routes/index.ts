@@ -1,6 +1,8 @@
 import { artifactRoutes, rootArtifactRoutes } from "./artifacts";
 import { authRoutes } from "./auth";
 import { experimentRoutes } from "./experiments";
+import { gatewayRoutes } from "./gateway";
+import { gatewayInvocationRoutes } from "./gateway-invocations";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { registryRoutes } from "./registry";
@@ -28,11 +30,11 @@ export const rootRoutes: Route[] = [...rootArtifactRoutes];
 export const ROOT_PREFIXES = ["", "/ajax-api/2.0/mlflow"] as const;
 
 /** Endpoints MLflow 3 declares `since` 3.0: served under /api/3.0 and /ajax-api/3.0 only. */
-export const apiRoutesV3: Route[] = [...traceRoutesV3];
+export const apiRoutesV3: Route[] = [...traceRoutesV3, ...gatewayRoutes];
 export const API_V3_PREFIXES = ["/api/3.0", "/ajax-api/3.0"] as const;
 
-/** OpenTelemetry's OTLP/HTTP trace export, at the path OTLP exporters use. */
-export { otlpRoutes };
+/** OpenTelemetry's OTLP/HTTP trace export, at the path OTLP exporters use; the gateway's invocation paths. */
+export { gatewayInvocationRoutes, otlpRoutes };
 
 /**
  * Every table with the prefixes it is mounted under, in the order requests try them: the one
@@ -42,5 +44,7 @@ export const ROUTE_GROUPS: readonly { routes: readonly Route[]; prefixes: readon
   { routes: apiRoutes, prefixes: API_PREFIXES },
   { routes: apiRoutesV3, prefixes: API_V3_PREFIXES },
   { routes: otlpRoutes, prefixes: [""] },
+  // The AI gateway's invocation paths, where each client expects them (routes/gateway-invocations.ts).
+  { routes: gatewayInvocationRoutes, prefixes: [""] },
   { routes: rootRoutes, prefixes: ROOT_PREFIXES },
 ];

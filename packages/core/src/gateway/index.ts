@@ -1,0 +1,4 @@
+export * from "./providers/index";
+export * from "./routing";
+export * from "./secret-box";
+export * from "./store";

@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * MLflow 3's AI gateway (mlflow/store/tracking/gateway, 3.11): provider credentials (secrets),
+ * model definitions naming a provider's model with the secret to call it with, and endpoints that
+ * route a request to their models by weight, with fallbacks in order. Ids are MLflow's:
+ * `s-`, `d-`, `e-`, `m-` + 32 hex.
+ */
+
+export const gatewaySecrets = sqliteTable("gateway_secrets", {
+  secretId: text("secret_id").primaryKey(),
+  secretName: text("secret_name").notNull().unique(),
+  /** base64 of the AES-GCM nonce and ciphertext of the value map's JSON (packages/core gateway/secret-box.ts). */
+  encryptedValue: text("encrypted_value").notNull(),
+  /** JSON map key → masked value ("sk-...wxyz"): all any API returns. */
+  maskedValues: text("masked_values").notNull(),
+  provider: text("provider"),
+  /** JSON map of non-secret settings (a base URL, an API version). */
+  authConfig: text("auth_config"),
+  createdAt: integer("created_at").notNull(),
+  lastUpdatedAt: integer("last_updated_at").notNull(),
+  createdBy: text("created_by"),
+  lastUpdatedBy: text("last_updated_by"),
+});
+
+export const gatewayModelDefinitions = sqliteTable(
+  "gateway_model_definitions",
+  {
+    modelDefinitionId: text("model_definition_id").primaryKey(),
+    name: text("name").notNull().unique(),
+    /** Kept (null) when its secret is deleted, as MLflow does: such a model is skipped when routing. */
+    secretId: text("secret_id").references(() => gatewaySecrets.secretId, { onDelete: "set null" }),
+    provider: text("provider").notNull(),
+    modelName: text("model_name").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUpdatedAt: integer("last_updated_at").notNull(),
+    createdBy: text("created_by"),
+    lastUpdatedBy: text("last_updated_by"),
+  },
+  (t) => [index("gateway_model_definitions_secret").on(t.secretId)],
+);
+
+export const gatewayEndpoints = sqliteTable("gateway_endpoints", {
+  endpointId: text("endpoint_id").primaryKey(),
+  name: text("name").notNull().unique(),
+  routingStrategy: text("routing_strategy"),
+  /** JSON {"strategy", "max_attempts"}. */
+  fallbackConfig: text("fallback_config"),
+  experimentId: integer("experiment_id"),
+  usageTracking: integer("usage_tracking", { mode: "boolean" }).notNull().default(sql`0`),
+  createdAt: integer("created_at").notNull(),
+  lastUpdatedAt: integer("last_updated_at").notNull(),
+  createdBy: text("created_by"),
+  lastUpdatedBy: text("last_updated_by"),
+});
+
+export const gatewayEndpointModels = sqliteTable(
+  "gateway_endpoint_models",
+  {
+    mappingId: text("mapping_id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => gatewayEndpoints.endpointId, { onDelete: "cascade" }),
+    modelDefinitionId: text("model_definition_id")
+      .notNull()
+      .references(() => gatewayModelDefinitions.modelDefinitionId),
+    weight: real("weight").notNull().default(1),
+    linkageType: text("linkage_type", { enum: ["PRIMARY", "FALLBACK"] })
+      .notNull()
+      .default("PRIMARY"),
+    fallbackOrder: integer("fallback_order"),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+  },
+  (t) => [
+    uniqueIndex("gateway_endpoint_models_link").on(t.endpointId, t.modelDefinitionId, t.linkageType),
+    index("gateway_endpoint_models_definition").on(t.modelDefinitionId),
+  ],
+);
+
+export const gatewayEndpointTags = sqliteTable(
+  "gateway_endpoint_tags",
+  {
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => gatewayEndpoints.endpointId, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.key] })],
+);

@@ -1,0 +1,148 @@
+/**
+ * A stand-in for an OpenAI-compatible provider on 127.0.0.1 (node:http), speaking its wire format:
+ * POST /v1/chat/completions (JSON, or server-sent events with `stream: true`) and /v1/embeddings.
+ * The answer is a deterministic echo; some model names make it misbehave as real providers do:
+ * "fail-500" answers 500, "slow" waits 5 s, "garbage" answers text that is not JSON, "broken-stream"
+ * stops a stream half-way; a request without `Authorization: Bearer sk-test-...` gets OpenAI's 401,
+ * which echoes the key. Every request is recorded (GET /requests) for the tests to read.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    llmServer: string;
+  }
+}
+
+interface Recorded {
+  path: string;
+  authorization: string | undefined;
+  body: Record<string, unknown>;
+}
+
+const seen: Recorded[] = [];
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let text = "";
+    request.on("data", (chunk) => {
+      text += chunk;
+    });
+    request.on("end", () => resolve(text));
+  });
+
+function send(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { "Content-Type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+function lastUserText(body: Record<string, unknown>): string {
+  const messages = (body.messages ?? []) as { role: string; content: string }[];
+  return messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse) {
+  if (request.method === "GET" && request.url === "/requests") return send(response, 200, seen);
+  if (request.method === "DELETE" && request.url === "/requests") {
+    seen.length = 0;
+    return send(response, 200, {});
+  }
+  const body = JSON.parse((await readBody(request)) || "{}") as Record<string, unknown>;
+  seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
+  const model = String(body.model ?? "");
+  const key = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
+  if (!key.startsWith("sk-test-")) {
+    return send(response, 401, {
+      error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error" },
+    });
+  }
+  if (model === "fail-500") return send(response, 500, { error: { message: "The server had an error." } });
+  if (model === "slow") await new Promise((resolve) => setTimeout(resolve, 5000));
+  if (model === "garbage") {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    return response.end("<html>not json</html>");
+  }
+  if (request.url === "/v1/embeddings") {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    return send(response, 200, {
+      object: "list",
+      data: inputs.map((text, index) => {
+        const vector = [String(text).length, index, 0.5];
+        // As OpenAI does: base64 of little-endian float32s when asked (the openai npm client asks).
+        const embedding =
+          body.encoding_format === "base64"
+            ? Buffer.from(new Float32Array(vector).buffer).toString("base64")
+            : vector;
+        return { object: "embedding", index, embedding };
+      }),
+      model,
+      usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+    });
+  }
+  if (request.url !== "/v1/chat/completions")
+    return send(response, 404, { error: { message: "no such path" } });
+  const reply = `echo: ${lastUserText(body)}`;
+  if (body.stream === true) {
+    response.writeHead(200, { "Content-Type": "text/event-stream" });
+    const words = reply.split(" ");
+    for (const [i, word] of words.entries()) {
+      if (model === "broken-stream" && i === 1) {
+        response.write("data: {not json\n\n");
+        return response.end();
+      }
+      const chunk = {
+        id: "chatcmpl-stand-in",
+        object: "chat.completion.chunk",
+        created: 1700000000,
+        model,
+        choices: [
+          { index: 0, delta: i === 0 ? { role: "assistant", content: word } : { content: ` ${word}` } },
+        ],
+      };
+      response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const last = { id: "chatcmpl-stand-in", object: "chat.completion.chunk", created: 1700000000, model };
+    response.write(
+      `data: ${JSON.stringify({ ...last, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+    );
+    response.write("data: [DONE]\n\n");
+    return response.end();
+  }
+  return send(response, 200, {
+    id: "chatcmpl-stand-in",
+    object: "chat.completion",
+    created: 1700000000,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
+    usage: {
+      prompt_tokens: 5,
+      completion_tokens: reply.split(" ").length,
+      total_tokens: 5 + reply.split(" ").length,
+    },
+  });
+}
+
+export async function startLlmServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => send(response, 500, { error: { message: "stand-in failed" } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const server = await startLlmServer();
+  project.provide("llmServer", server.url);
+  return server.close;
+}

@@ -1,0 +1,162 @@
+import type { EndpointKind, Json } from "@edgeflow/core";
+import * as core from "@edgeflow/core";
+import { JSON_DIALECTS, type JsonDialect, json, readJsonObject } from "@edgeflow/http";
+import { type GatewayEndpointWire, MlflowError } from "@edgeflow/schema";
+import * as rule from "../auth/rules";
+import { invoke } from "../gateway/invoke";
+import type { RequestContext } from "../request-context";
+import { type Route, rawRoute } from "./route";
+
+/**
+ * Calling gateway endpoints, at the paths each client uses: MLflow 2.x's deployments server
+ * (`mlflow.deployments.get_deploy_client`: /api/2.0/endpoints/, /endpoints/<name>/invocations),
+ * MLflow 3.x's gateway (/gateway/<name>/mlflow/invocations, /gateway/mlflow/v1/chat/completions)
+ * and OpenAI's (/v1/chat/completions, /v1/completions, /v1/embeddings with `model` = the
+ * endpoint's name). Invoking needs any signed-in caller.
+ */
+
+/** Largest request body (a prompt and its messages); more is a 413. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The tracking API's refusals (a text/plain body is a 400, as everywhere on this worker), but 413 for size. */
+const GATEWAY_BODY: JsonDialect = {
+  ...JSON_DIALECTS.mlflowApi,
+  tooLarge: (limit) =>
+    new MlflowError("INVALID_PARAMETER_VALUE", `Request body must be at most ${limit} bytes.`, {
+      status: 413,
+    }),
+};
+
+const invalid = (message: string) => MlflowError.invalidParameter(message);
+
+/** The caller's payload checked for its kind: what every provider mapping may rely on. */
+function checkPayload(kind: EndpointKind, payload: Json): Json {
+  if (kind === "llm/v1/chat") {
+    const messages = payload.messages;
+    const ok =
+      Array.isArray(messages) &&
+      messages.length > 0 &&
+      messages.every((m) => m && typeof m === "object" && typeof (m as Json).role === "string");
+    if (!ok) throw invalid("Invalid chat payload: 'messages' must be a non-empty list of {role, content}.");
+  } else if (kind === "llm/v1/completions") {
+    if (typeof payload.prompt !== "string")
+      throw invalid("Invalid completions payload: 'prompt' must be a string.");
+  } else {
+    const input = payload.input;
+    const ok =
+      typeof input === "string" || (Array.isArray(input) && input.every((i) => typeof i === "string"));
+    if (!ok) throw invalid("Invalid embeddings payload: 'input' must be a string or a list of strings.");
+  }
+  if (payload.stream !== undefined && typeof payload.stream !== "boolean") {
+    throw invalid("'stream' must be true or false.");
+  }
+  if (payload.stream === true && kind === "llm/v1/embeddings")
+    throw invalid("Embeddings cannot be streamed.");
+  return payload;
+}
+
+/** MLflow 2.x endpoints have a type; MLflow 3.x's do not, so a body's shape says which it is. */
+function kindOfBody(payload: Json): EndpointKind | undefined {
+  if ("messages" in payload) return "llm/v1/chat";
+  if ("prompt" in payload) return "llm/v1/completions";
+  if ("input" in payload) return "llm/v1/embeddings";
+  return undefined;
+}
+
+const requestIdOf = (request: Request) => request.headers.get("X-Request-Id") || crypto.randomUUID();
+
+type Handle = Route["handle"];
+
+/** /endpoints/<name>/invocations and /gateway/<name>/invocations: the name in the path, no `model` in the body. */
+const byPathName =
+  (words: { noKind: string; modelRefused: boolean; kinds: readonly EndpointKind[] }): Handle =>
+  async (request, rc) => {
+    const payload = await readJsonObject(request, MAX_BODY_BYTES, GATEWAY_BODY);
+    if (words.modelRefused && "model" in payload) {
+      throw invalid(
+        "The parameter 'model' is not permitted to be passed. The route being queried already defines a model instance.",
+      );
+    }
+    const kind = kindOfBody(payload);
+    if (!kind || !words.kinds.includes(kind)) throw invalid(words.noKind);
+    const { model: _ignored, ...rest } = payload;
+    const ctx = rc as RequestContext;
+    return invoke(
+      ctx,
+      { endpoint: ctx.params.name ?? "", kind, payload: checkPayload(kind, rest), doneMarker: false },
+      requestIdOf(request),
+    );
+  };
+
+/** OpenAI's paths: the endpoint is the body's `model`. */
+const byModelField =
+  (kind: EndpointKind, doneMarker: boolean): Handle =>
+  async (request, rc) => {
+    const { model, ...payload } = await readJsonObject(request, MAX_BODY_BYTES, GATEWAY_BODY);
+    if (typeof model !== "string" || model === "")
+      throw invalid("Missing required 'model' parameter in request body");
+    return invoke(
+      rc as RequestContext,
+      { endpoint: model, kind, payload: checkPayload(kind, payload), doneMarker },
+      requestIdOf(request),
+    );
+  };
+
+/** An endpoint as MLflow 2.x's deployments server lists it. */
+function deploymentOf(endpoint: GatewayEndpointWire): Json {
+  const primary = (endpoint.model_mappings ?? []).find((m) => m.linkage_type !== "FALLBACK");
+  const type = (endpoint.tags ?? []).find((t) => t.key === "endpoint_type")?.value;
+  return {
+    name: endpoint.name,
+    endpoint_type: type ?? "llm/v1/chat",
+    model: {
+      name: primary?.model_definition?.model_name ?? null,
+      provider: primary?.model_definition?.provider ?? null,
+    },
+    endpoint_url: `/gateway/${endpoint.name}/invocations`,
+    limit: null,
+  };
+}
+
+const mlflow2 = byPathName({
+  noKind:
+    "Invalid request: the payload needs 'messages' (chat), 'prompt' (completions) or 'input' (embeddings).",
+  modelRefused: true,
+  kinds: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"],
+});
+
+export const gatewayInvocationRoutes: Route[] = [
+  rawRoute("GET", "/api/2.0/endpoints/", rule.USER, async (_request, rc) => {
+    const endpoints = await core.listGatewayEndpoints((rc as RequestContext).tracking, undefined);
+    return json({ endpoints: endpoints.map(deploymentOf) });
+  }),
+  rawRoute("GET", "/api/2.0/endpoints/{name}", rule.USER, async (_request, rc) => {
+    const ctx = rc as RequestContext;
+    const name = ctx.params.name ?? "";
+    const endpoint = await core.getGatewayEndpoint(ctx.tracking, { name }).catch((error: unknown) => {
+      if (error instanceof MlflowError && error.errorCode === "RESOURCE_DOES_NOT_EXIST") {
+        throw MlflowError.notFound(
+          `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+        );
+      }
+      throw error;
+    });
+    return json(deploymentOf(endpoint));
+  }),
+  rawRoute("POST", "/endpoints/{name}/invocations", rule.USER, mlflow2),
+  rawRoute("POST", "/gateway/{name}/invocations", rule.USER, mlflow2),
+  rawRoute(
+    "POST",
+    "/gateway/{name}/mlflow/invocations",
+    rule.USER,
+    byPathName({
+      noKind: "Invalid request: payload format must be either chat or embeddings",
+      modelRefused: false,
+      kinds: ["llm/v1/chat", "llm/v1/embeddings"],
+    }),
+  ),
+  rawRoute("POST", "/gateway/mlflow/v1/chat/completions", rule.USER, byModelField("llm/v1/chat", false)),
+  rawRoute("POST", "/v1/chat/completions", rule.USER, byModelField("llm/v1/chat", true)),
+  rawRoute("POST", "/v1/completions", rule.USER, byModelField("llm/v1/completions", true)),
+  rawRoute("POST", "/v1/embeddings", rule.USER, byModelField("llm/v1/embeddings", true)),
+];
