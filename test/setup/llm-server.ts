@@ -5,6 +5,10 @@
  * "fail-500" answers 500, "slow" waits 5 s, "garbage" answers text that is not JSON, "broken-stream"
  * stops a stream half-way; a request without `Authorization: Bearer sk-test-...` gets OpenAI's 401,
  * which echoes the key. Every request is recorded (GET /requests) for the tests to read.
+ * POST /v1/messages speaks Anthropic's Messages API instead (test/gateway/anthropic.test.ts): an
+ * `x-api-key: sk-ant-test-...` header, `content` blocks, and its typed events when streamed;
+ * "fail-500" answers Anthropic's 500, "short" stops for max_tokens, "error-stream" sends an
+ * `error` event half-way.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,6 +24,9 @@ interface Recorded {
   path: string;
   authorization: string | undefined;
   body: Record<string, unknown>;
+  /** Anthropic's headers, on /v1/messages only. */
+  apiKey?: string | undefined;
+  anthropicVersion?: string | undefined;
 }
 
 const seen: Recorded[] = [];
@@ -50,6 +57,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     return send(response, 200, {});
   }
   const body = JSON.parse((await readBody(request)) || "{}") as Record<string, unknown>;
+  if (request.method === "POST" && request.url === "/v1/messages") return anthropic(request, response, body);
   seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
   const model = String(body.model ?? "");
   const key = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
@@ -122,6 +130,86 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
       completion_tokens: reply.split(" ").length,
       total_tokens: 5 + reply.split(" ").length,
     },
+  });
+}
+
+const header = (request: IncomingMessage, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** Anthropic's Messages API: its auth header, its answer shape and its typed stream events. */
+async function anthropic(request: IncomingMessage, response: ServerResponse, body: Record<string, unknown>) {
+  const apiKey = header(request, "x-api-key");
+  seen.push({
+    path: request.url ?? "",
+    authorization: request.headers.authorization,
+    body,
+    apiKey,
+    anthropicVersion: header(request, "anthropic-version"),
+  });
+  const model = String(body.model ?? "");
+  if (!apiKey?.startsWith("sk-ant-test-")) {
+    return send(response, 401, {
+      type: "error",
+      error: { type: "authentication_error", message: "invalid x-api-key" },
+    });
+  }
+  if (model === "fail-500") {
+    return send(response, 500, {
+      type: "error",
+      error: { type: "api_error", message: "Internal server error" },
+    });
+  }
+  const reply = `echo: ${lastUserText(body)}`;
+  const words = reply.split(" ");
+  const stopReason = model === "short" ? "max_tokens" : "end_turn";
+  if (body.stream === true) {
+    response.writeHead(200, { "Content-Type": "text/event-stream" });
+    const event = (type: string, data: Record<string, unknown>) =>
+      response.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    event("message_start", {
+      message: {
+        id: "msg_stand_in",
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 7, output_tokens: 1 },
+      },
+    });
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+    event("ping", {});
+    for (const [i, word] of words.entries()) {
+      if (model === "error-stream" && i === 1) {
+        event("error", { error: { type: "overloaded_error", message: "Overloaded" } });
+        return response.end();
+      }
+      event("content_block_delta", {
+        index: 0,
+        delta: { type: "text_delta", text: i === 0 ? word : ` ${word}` },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    event("content_block_stop", { index: 0 });
+    event("message_delta", {
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: words.length },
+    });
+    event("message_stop", {});
+    return response.end();
+  }
+  return send(response, 200, {
+    id: "msg_stand_in",
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text: reply }],
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: { input_tokens: 7, output_tokens: words.length },
   });
 }
 

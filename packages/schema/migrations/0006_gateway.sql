@@ -50,6 +50,14 @@ CREATE TABLE `gateway_model_definitions` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `gateway_model_definitions_name_unique` ON `gateway_model_definitions` (`name`);--> statement-breakpoint
 CREATE INDEX `gateway_model_definitions_secret` ON `gateway_model_definitions` (`secret_id`);--> statement-breakpoint
+CREATE TABLE `gateway_rate_windows` (
+	`endpoint_id` text NOT NULL,
+	`window_start` integer NOT NULL,
+	`calls` integer NOT NULL,
+	PRIMARY KEY(`endpoint_id`, `window_start`),
+	FOREIGN KEY (`endpoint_id`) REFERENCES `gateway_endpoints`(`endpoint_id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `gateway_secrets` (
 	`secret_id` text PRIMARY KEY NOT NULL,
 	`secret_name` text NOT NULL,

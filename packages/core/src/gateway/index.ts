@@ -1,3 +1,4 @@
+export * from "./limits";
 export * from "./providers/index";
 export * from "./routing";
 export * from "./secret-box";

@@ -26,12 +26,29 @@ interface Candidate {
   fallbackOrder: number | null;
 }
 
+type Target = ProviderTarget & { definitionName: string };
+
+/**
+ * An endpoint's models, as every invocation of it starts from: the primaries with their weights
+ * and the fallbacks in order, each with its secret opened. Worth keeping for a few seconds per
+ * isolate (the worker does): building it takes D1 round trips and a decryption per model.
+ */
+export interface GatewayEndpointModels {
+  endpointId: string;
+  name: string;
+  tags: Record<string, string>;
+  split: boolean;
+  primaries: (Target & { weight: number })[];
+  /** In fallback_order (unset last), already cut to max_attempts. */
+  fallbacks: Target[];
+}
+
 /** What one invocation of an endpoint tries, in order: its primary model, then its fallbacks. */
 export interface GatewayRoute {
   endpointId: string;
   name: string;
   tags: Record<string, string>;
-  attempts: (ProviderTarget & { definitionName: string })[];
+  attempts: Target[];
 }
 
 /**
@@ -58,16 +75,14 @@ export function pickPrimary<T extends { weight: number }>(
 }
 
 /**
- * An endpoint's route for one request: models whose secret was deleted are skipped (as MLflow
- * does), the primary picked, then the fallbacks by fallback_order (unset last), at most
- * max_attempts of them; each model's secret opened for the call.
+ * An endpoint's models for routing: those whose secret was deleted are skipped (as MLflow does);
+ * no primary left is a 404.
  */
-export async function gatewayRoute(
+export async function loadGatewayEndpoint(
   ctx: TrackingContext,
   box: SecretBox | undefined,
   name: string,
-  requestId: string,
-): Promise<GatewayRoute> {
+): Promise<GatewayEndpointModels> {
   const endpoint = await ctx.db.select().from(gatewayEndpoints).where(eq(gatewayEndpoints.name, name)).get();
   if (!endpoint) throw MlflowError.notFound(`GatewayEndpoint not found (name='${name}')`);
   const [models, tags] = await Promise.all([
@@ -95,15 +110,18 @@ export async function gatewayRoute(
     ctx.db.select().from(gatewayEndpointTags).where(eq(gatewayEndpointTags.endpointId, endpoint.endpointId)),
   ]);
   const candidates = models as Candidate[];
-  const primaries = candidates.filter((m) => m.linkageType === "PRIMARY");
-  if (primaries.length === 0)
+  if (!candidates.some((m) => m.linkageType === "PRIMARY")) {
     throw MlflowError.notFound(`Endpoint '${name}' has no PRIMARY models configured`);
-  const primary = pickPrimary(
-    primaries,
-    endpoint.routingStrategy === "REQUEST_BASED_TRAFFIC_SPLIT",
-    requestId,
-    endpoint.endpointId,
-  );
+  }
+  if (!box) throw keyMissing();
+  const open = async (model: Candidate): Promise<Target & { weight: number }> => ({
+    definitionName: model.definitionName,
+    provider: model.provider,
+    modelName: model.modelName,
+    secret: JSON.parse(await box.open(model.encryptedValue, `${model.secretId}|${model.secretName}`)),
+    authConfig: model.authConfig ? JSON.parse(model.authConfig) : {},
+    weight: model.weight,
+  });
   const fallbacks = candidates
     .filter((m) => m.linkageType === "FALLBACK")
     .sort(
@@ -113,24 +131,23 @@ export async function gatewayRoute(
     ? (JSON.parse(endpoint.fallbackConfig) as { max_attempts?: number })
     : {};
   const tries = config.max_attempts ? Math.min(config.max_attempts, fallbacks.length) : fallbacks.length;
-  const chosen = [
-    primary,
-    ...(endpoint.fallbackConfig || fallbacks.length > 0 ? fallbacks.slice(0, tries) : []),
-  ];
-  if (!box) throw keyMissing();
-  const attempts = await Promise.all(
-    chosen.map(async (model) => ({
-      definitionName: model.definitionName,
-      provider: model.provider,
-      modelName: model.modelName,
-      secret: JSON.parse(await box.open(model.encryptedValue, `${model.secretId}|${model.secretName}`)),
-      authConfig: model.authConfig ? JSON.parse(model.authConfig) : {},
-    })),
-  );
   return {
     endpointId: endpoint.endpointId,
     name: endpoint.name,
     tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
-    attempts,
+    split: endpoint.routingStrategy === "REQUEST_BASED_TRAFFIC_SPLIT",
+    primaries: await Promise.all(candidates.filter((m) => m.linkageType === "PRIMARY").map(open)),
+    fallbacks: await Promise.all(fallbacks.slice(0, tries).map(open)),
+  };
+}
+
+/** One request's route: the primary picked (pickPrimary), then the fallbacks. */
+export function routeOf(endpoint: GatewayEndpointModels, requestId: string): GatewayRoute {
+  const primary = pickPrimary(endpoint.primaries, endpoint.split, requestId, endpoint.endpointId);
+  return {
+    endpointId: endpoint.endpointId,
+    name: endpoint.name,
+    tags: endpoint.tags,
+    attempts: [primary, ...endpoint.fallbacks],
   };
 }

@@ -16,6 +16,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { databaseErrorText, runAtomically } from "../db";
 import { newUuid } from "../names";
+import { LIMIT_TAG, parseCallLimit } from "./limits";
 import { keyMissing, maskSecretValue, type SecretBox } from "./secret-box";
 
 /**
@@ -613,10 +614,12 @@ export async function detachModelFromGatewayEndpoint(
   }
 }
 
+/** The `limit` tag (limits.ts) must parse: a bad one would otherwise fail every call. */
 export async function setGatewayEndpointTag(
   ctx: TrackingContext,
   input: Infer<typeof wire.SetGatewayEndpointTag.spec>,
 ): Promise<void> {
+  if (input.key === LIMIT_TAG) parseCallLimit(input.value ?? "");
   const row = await endpointRow(ctx, { endpoint_id: input.endpoint_id });
   await ctx.db
     .insert(gatewayEndpointTags)

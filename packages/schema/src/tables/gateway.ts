@@ -90,3 +90,19 @@ export const gatewayEndpointTags = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.key] })],
 );
+
+/**
+ * Calls per endpoint per fixed window, for endpoints with a `limit` tag (MLflow 2.x's
+ * `limit: {calls, renewal_period}`): one upsert per call, shared by every isolate.
+ */
+export const gatewayRateWindows = sqliteTable(
+  "gateway_rate_windows",
+  {
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => gatewayEndpoints.endpointId, { onDelete: "cascade" }),
+    windowStart: integer("window_start").notNull(),
+    calls: integer("calls").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.windowStart] })],
+);

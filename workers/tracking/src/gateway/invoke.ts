@@ -1,14 +1,18 @@
 import {
+  CallLimitExceeded,
+  countCall,
   type EndpointKind,
-  type GatewayRoute,
-  gatewayRoute,
   type Json,
+  LIMIT_TAG,
   PROVIDERS,
   type ProviderTarget,
+  parseCallLimit,
+  routeOf,
 } from "@edgeflow/core";
 import { outboundFetch } from "@edgeflow/http";
 import { MlflowError } from "@edgeflow/schema";
 import type { GatewaySettings, RequestContext } from "../request-context";
+import { gatewayEndpoint } from "./endpoint-cache";
 
 /**
  * One gateway invocation: the endpoint's route (primary, then fallbacks), each model called through
@@ -193,12 +197,18 @@ export async function invoke(
   invocation: Invocation,
   requestId: string,
 ): Promise<Response> {
-  const route: GatewayRoute = await gatewayRoute(
-    rc.tracking,
-    rc.gateway.secrets,
-    invocation.endpoint,
-    requestId,
-  );
+  const route = routeOf(await gatewayEndpoint(rc, invocation.endpoint), requestId);
+  const limit = route.tags[LIMIT_TAG];
+  if (limit !== undefined) {
+    try {
+      await countCall(rc.tracking, route.endpointId, parseCallLimit(limit));
+    } catch (error) {
+      if (!(error instanceof CallLimitExceeded)) throw error;
+      const response = Response.json(error.toJSON(), { status: 429 });
+      response.headers.set("Retry-After", String(error.retryAfterSeconds));
+      return response;
+    }
+  }
   const stream = invocation.payload.stream === true;
   let last: unknown;
   for (const target of route.attempts) {

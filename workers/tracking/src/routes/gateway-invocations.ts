@@ -105,7 +105,9 @@ const byModelField =
 /** An endpoint as MLflow 2.x's deployments server lists it. */
 function deploymentOf(endpoint: GatewayEndpointWire): Json {
   const primary = (endpoint.model_mappings ?? []).find((m) => m.linkage_type !== "FALLBACK");
-  const type = (endpoint.tags ?? []).find((t) => t.key === "endpoint_type")?.value;
+  const tag = (key: string) => (endpoint.tags ?? []).find((t) => t.key === key)?.value;
+  const type = tag("endpoint_type");
+  const limit = tag(core.LIMIT_TAG);
   return {
     name: endpoint.name,
     endpoint_type: type ?? "llm/v1/chat",
@@ -114,7 +116,8 @@ function deploymentOf(endpoint: GatewayEndpointWire): Json {
       provider: primary?.model_definition?.provider ?? null,
     },
     endpoint_url: `/gateway/${endpoint.name}/invocations`,
-    limit: null,
+    // As MLflow 2.x lists it: {calls, key, renewal_period}, or null.
+    limit: limit === undefined ? null : { ...core.parseCallLimit(limit), key: null },
   };
 }
 

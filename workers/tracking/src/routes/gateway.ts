@@ -1,7 +1,21 @@
 import * as core from "@edgeflow/core";
 import { endpoints as api } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
+import { forgetGatewayEndpoints } from "../gateway/endpoint-cache";
 import { type Route, route } from "./route";
+
+/** A store write: invocations in this isolate see it at once (gateway/endpoint-cache.ts). */
+const write: typeof route = (api, access, handler, options) =>
+  route(
+    api,
+    access,
+    async (input, ctx, rc) => {
+      const out = await handler(input, ctx, rc);
+      forgetGatewayEndpoints();
+      return out;
+    },
+    options,
+  );
 
 /**
  * MLflow 3's AI gateway store API (/api/3.0/mlflow/gateway/...): secrets, model definitions,
@@ -10,23 +24,23 @@ import { type Route, route } from "./route";
  * endpoints and model definitions, which never carry a secret, needs any signed-in caller.
  */
 export const gatewayRoutes: Route[] = [
-  route(api.createGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
+  write(api.createGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
     secret: await core.createGatewaySecret(ctx, rc.gateway.secrets, input),
   })),
   route(api.getGatewaySecretInfo, rule.ADMIN, async (input, ctx) => ({
     secret: await core.getGatewaySecretInfo(ctx, input.secret_id),
   })),
-  route(api.updateGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
+  write(api.updateGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
     secret: await core.updateGatewaySecret(ctx, rc.gateway.secrets, input),
   })),
-  route(api.deleteGatewaySecret, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewaySecret, rule.ADMIN, async (input, ctx) => {
     await core.deleteGatewaySecret(ctx, input.secret_id);
     return {};
   }),
   route(api.listGatewaySecretInfos, rule.ADMIN, async (input, ctx) => ({
     secrets: await core.listGatewaySecretInfos(ctx, input.provider),
   })),
-  route(api.createGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
+  write(api.createGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
     model_definition: await core.createGatewayModelDefinition(ctx, input),
   })),
   route(api.getGatewayModelDefinition, rule.USER, async (input, ctx) => ({
@@ -35,41 +49,41 @@ export const gatewayRoutes: Route[] = [
   route(api.listGatewayModelDefinitions, rule.USER, async (input, ctx) => ({
     model_definitions: await core.listGatewayModelDefinitions(ctx, input),
   })),
-  route(api.updateGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
+  write(api.updateGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
     model_definition: await core.updateGatewayModelDefinition(ctx, input),
   })),
-  route(api.deleteGatewayModelDefinition, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayModelDefinition, rule.ADMIN, async (input, ctx) => {
     await core.deleteGatewayModelDefinition(ctx, input.model_definition_id);
     return {};
   }),
-  route(api.createGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.createGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
     endpoint: await core.createGatewayEndpoint(ctx, input),
   })),
   route(api.getGatewayEndpoint, rule.USER, async (input, ctx) => ({
     endpoint: await core.getGatewayEndpoint(ctx, input),
   })),
-  route(api.updateGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.updateGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
     endpoint: await core.updateGatewayEndpoint(ctx, input),
   })),
-  route(api.deleteGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
     await core.deleteGatewayEndpoint(ctx, input.endpoint_id);
     return {};
   }),
   route(api.listGatewayEndpoints, rule.USER, async (input, ctx) => ({
     endpoints: await core.listGatewayEndpoints(ctx, input.provider),
   })),
-  route(api.attachModelToGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.attachModelToGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
     mapping: await core.attachModelToGatewayEndpoint(ctx, input),
   })),
-  route(api.detachModelFromGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
+  write(api.detachModelFromGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
     await core.detachModelFromGatewayEndpoint(ctx, input);
     return {};
   }),
-  route(api.setGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
+  write(api.setGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
     await core.setGatewayEndpointTag(ctx, input);
     return {};
   }),
-  route(api.deleteGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
     await core.deleteGatewayEndpointTag(ctx, input);
     return {};
   }),

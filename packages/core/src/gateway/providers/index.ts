@@ -1,3 +1,4 @@
+import { anthropicProvider } from "./anthropic";
 import { openaiProvider } from "./openai";
 import type { Provider } from "./provider";
 
@@ -9,4 +10,5 @@ export * from "./provider";
  */
 export const PROVIDERS: Readonly<Record<string, Provider>> = Object.freeze({
   openai: openaiProvider,
+  anthropic: anthropicProvider,
 });
