@@ -1,97 +1,27 @@
-import { SELF } from "cloudflare:test";
 import { PROVIDERS } from "@edgeflow/core";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { definition, endpoint, events, post, primary, recorded, secret, unique } from "./helpers";
 
 /**
  * The `anthropic` provider: llm/v1 chat mapped onto Anthropic's Messages API, against the loopback
  * stand-in of test/setup/llm-server.ts (POST /v1/messages), and its stream events as llm/v1 chunks.
  */
-const ORIGIN = "http://127.0.0.1:5000";
-const STORE = `${ORIGIN}/api/3.0/mlflow/gateway`;
 const KEY = "sk-ant-test-0123456789abcdef";
-const llm = inject("llmServer");
 
-// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a client would.
-type Body = Record<string, any>;
-
-async function store(path: string, body: Body): Promise<Body> {
-  const response = await SELF.fetch(`${STORE}/${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as Body;
-  if (response.status !== 200) throw new Error(`${path}: ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-async function post(path: string, body: unknown) {
-  const response = await SELF.fetch(`${ORIGIN}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: Body = {};
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // an event stream: the caller reads `text`
-  }
-  return { status: response.status, headers: response.headers, body: json, text };
-}
-
-let run = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${run++}`;
-
-async function secret(apiKey = KEY): Promise<string> {
-  const { secret } = await store("secrets/create", {
-    secret_name: unique("anthropic-key"),
-    secret_value: { api_key: apiKey },
-    provider: "anthropic",
-    auth_config: { api_base: `${llm}/v1` },
-  });
-  return secret.secret_id;
-}
+const anthropicSecret = (apiKey = KEY) => secret(apiKey, { provider: "anthropic" });
 
 /** An endpoint with one Anthropic model. */
-async function endpoint(secretId: string, model: string): Promise<string> {
-  const { model_definition } = await store("model-definitions/create", {
-    name: unique(model),
-    secret_id: secretId,
-    provider: "anthropic",
-    model_name: model,
-  });
-  const name = unique("claude");
-  await store("endpoints/create", {
-    name,
-    model_configs: [{ model_definition_id: model_definition.model_definition_id, linkage_type: "PRIMARY" }],
-  });
-  return name;
+async function claudeEndpoint(secretId: string, model: string): Promise<string> {
+  return endpoint([primary(await definition(secretId, model, "anthropic"))]);
 }
 
-/** The `data:` events of an event stream, parsed (and `[DONE]` kept as is). */
-const events = (text: string) =>
-  text
-    .split("\n\n")
-    .filter((e) => e.startsWith("data: "))
-    .map((e) => e.slice(6))
-    .map((data) => (data === "[DONE]" ? data : JSON.parse(data)));
-
-/**
- * The stand-in's record of the Anthropic request whose last message says `marker` (found by it, not
- * by clearing the record: other test files share the stand-in).
- */
-async function recorded(marker: string): Promise<Body | undefined> {
-  const seen = (await (await fetch(`${llm}/requests`)).json()) as Body[];
-  return seen.find((r) => r.path === "/v1/messages" && r.body.messages?.at(-1)?.content === marker);
-}
+const recordedMessage = (marker: string) => recorded("/v1/messages", marker);
 
 let claude: string;
 let goodSecret: string;
 beforeAll(async () => {
-  goodSecret = await secret();
-  claude = await endpoint(goodSecret, "claude-stand-in");
+  goodSecret = await anthropicSecret();
+  claude = await claudeEndpoint(goodSecret, "claude-stand-in");
 });
 
 describe("anthropic provider", () => {
@@ -130,7 +60,7 @@ describe("anthropic provider", () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.body.choices[0].message.content).toBe(`echo: ${marker}`);
-    const seen = await recorded(marker);
+    const seen = await recordedMessage(marker);
     expect(seen).toMatchObject({ path: "/v1/messages", apiKey: KEY, anthropicVersion: "2023-06-01" });
     expect(seen?.authorization).toBeUndefined();
     expect(seen?.body).toEqual({
@@ -152,7 +82,7 @@ describe("anthropic provider", () => {
       messages: [{ role: "user", content: other }],
       max_tokens: 64,
     });
-    const second = await recorded(other);
+    const second = await recordedMessage(other);
     expect(second?.body).toEqual({
       model: "claude-stand-in",
       messages: [{ role: "user", content: other }],
@@ -161,7 +91,7 @@ describe("anthropic provider", () => {
   });
 
   it("maps max_tokens as Anthropic's stop reason to finish_reason length", async () => {
-    const short = await endpoint(goodSecret, "short");
+    const short = await claudeEndpoint(goodSecret, "short");
     const answer = await post(`/endpoints/${short}/invocations`, {
       messages: [{ role: "user", content: "x" }],
     });
@@ -195,11 +125,11 @@ describe("anthropic provider", () => {
       stream: true,
       messages: [{ role: "user", content: marker }],
     });
-    expect((await recorded(marker))?.body.stream).toBe(true);
+    expect((await recordedMessage(marker))?.body.stream).toBe(true);
   });
 
   it("ends a stream that fails with an error event", async () => {
-    const failing = await endpoint(goodSecret, "error-stream");
+    const failing = await claudeEndpoint(goodSecret, "error-stream");
     const streamed = await post(`/gateway/${failing}/mlflow/invocations`, {
       stream: true,
       messages: [{ role: "user", content: "one two three" }],
@@ -227,7 +157,7 @@ describe("anthropic provider", () => {
   it("answers 502 for a wrong key or a provider 5xx, without the key in the answer", async () => {
     const wrongKey = "sk-wrong-5432109876yy";
     const refused = await post(
-      `/endpoints/${await endpoint(await secret(wrongKey), "claude-stand-in")}/invocations`,
+      `/endpoints/${await claudeEndpoint(await anthropicSecret(wrongKey), "claude-stand-in")}/invocations`,
       {
         messages: [{ role: "user", content: "x" }],
       },
@@ -235,7 +165,7 @@ describe("anthropic provider", () => {
     expect(refused.status).toBe(502);
     expect(refused.body.message).toContain("answered 401: invalid x-api-key");
     expect(refused.text).not.toContain("5432109876");
-    const failing = await post(`/endpoints/${await endpoint(goodSecret, "fail-500")}/invocations`, {
+    const failing = await post(`/endpoints/${await claudeEndpoint(goodSecret, "fail-500")}/invocations`, {
       messages: [{ role: "user", content: "x" }],
     });
     expect(failing.status).toBe(502);

@@ -1,90 +1,30 @@
 import { SELF } from "cloudflare:test";
 import OpenAI from "openai";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type Body,
+  definition,
+  endpoint,
+  events,
+  ORIGIN,
+  post,
+  primary,
+  recorded,
+  STORE,
+  secret,
+} from "./helpers";
 
 /**
  * Gateway endpoints called as each client calls them, over an OpenAI-compatible provider: the
  * loopback stand-in of test/setup/llm-server.ts, which misbehaves on purpose for some model names.
  */
-const ORIGIN = "http://127.0.0.1:5000";
-const STORE = `${ORIGIN}/api/3.0/mlflow/gateway`;
 const KEY = "sk-test-0123456789abcdef";
-const llm = inject("llmServer");
-
-// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a client would.
-type Body = Record<string, any>;
-
-async function store(path: string, body: Body): Promise<Body> {
-  const response = await SELF.fetch(`${STORE}/${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as Body;
-  if (response.status !== 200) throw new Error(`${path}: ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await SELF.fetch(`${ORIGIN}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: Body = {};
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // an event stream: the caller reads `text`
-  }
-  return { status: response.status, headers: response.headers, body: json, text };
-}
-
-let run = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${run++}`;
-
-async function secret(apiKey = KEY, apiBase = `${llm}/v1`): Promise<string> {
-  const { secret } = await store("secrets/create", {
-    secret_name: unique("key"),
-    secret_value: { api_key: apiKey },
-    provider: "openai",
-    auth_config: { api_base: apiBase },
-  });
-  return secret.secret_id;
-}
-
-async function definition(secretId: string, model: string): Promise<string> {
-  const { model_definition } = await store("model-definitions/create", {
-    name: unique(model),
-    secret_id: secretId,
-    provider: "openai",
-    model_name: model,
-  });
-  return model_definition.model_definition_id;
-}
-
-async function endpoint(configs: Body[], extra: Body = {}): Promise<string> {
-  const name = unique("ep");
-  await store("endpoints/create", { name, model_configs: configs, ...extra });
-  return name;
-}
-
-const primary = (id: string, weight = 1) => ({ model_definition_id: id, linkage_type: "PRIMARY", weight });
-
-/** The `data:` events of an event stream, parsed (and `[DONE]` kept as is). */
-const events = (text: string) =>
-  text
-    .split("\n\n")
-    .filter((e) => e.startsWith("data: "))
-    .map((e) => e.slice(6))
-    .map((data) => (data === "[DONE]" ? data : JSON.parse(data)));
 
 let chat: string;
 let chatDefinition: string;
 let goodSecret: string;
 beforeAll(async () => {
-  goodSecret = await secret();
+  goodSecret = await secret(KEY);
   chatDefinition = await definition(goodSecret, "stand-in");
   chat = await endpoint([primary(chatDefinition)]);
 });
@@ -108,7 +48,6 @@ describe("MLflow 2.x deployments API", () => {
   });
 
   it("answers llm/v1 chat, calling the provider with the secret and the configured model", async () => {
-    await fetch(`${llm}/requests`, { method: "DELETE" });
     const { status, body, headers } = await post(`/endpoints/${chat}/invocations`, {
       messages: [
         { role: "system", content: "be brief" },
@@ -126,7 +65,7 @@ describe("MLflow 2.x deployments API", () => {
       usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
     });
     expect(headers.get("X-Edgeflow-Gateway-Model")).toBeTruthy();
-    const [seen] = (await (await fetch(`${llm}/requests`)).json()) as Body[];
+    const seen = await recorded("/v1/chat/completions", "hello there");
     expect(seen).toMatchObject({ path: "/v1/chat/completions", authorization: `Bearer ${KEY}` });
     expect(seen?.body).toMatchObject({ model: "stand-in", temperature: 0 });
     expect(seen?.body.stream).toBeUndefined();
@@ -271,7 +210,9 @@ describe("refusals", () => {
 
   it("answers 502 for a provider that is down, and never repeats a key a provider echoes", async () => {
     const down = await ask(
-      await endpoint([primary(await definition(await secret(KEY, "http://127.0.0.1:9/v1"), "x"))]),
+      await endpoint([
+        primary(await definition(await secret(KEY, { apiBase: "http://127.0.0.1:9/v1" }), "x")),
+      ]),
     );
     expect(down.status).toBe(502);
     expect(down.body.message).toContain("could not be reached");
@@ -285,12 +226,14 @@ describe("refusals", () => {
   });
 
   it("refuses a provider base URL on a private address the operator did not allow", async () => {
-    const internal = await secret(KEY, "http://10.0.0.7/v1");
+    const internal = await secret(KEY, { apiBase: "http://10.0.0.7/v1" });
     const answer = await ask(await endpoint([primary(await definition(internal, "stand-in"))]));
     expect(answer.status).toBe(400);
     expect(answer.body.message).toContain("EDGEFLOW_OUTBOUND_ALLOW");
     const metadata = await ask(
-      await endpoint([primary(await definition(await secret(KEY, "http://169.254.169.254/v1"), "stand-in"))]),
+      await endpoint([
+        primary(await definition(await secret(KEY, { apiBase: "http://169.254.169.254/v1" }), "stand-in")),
+      ]),
     );
     expect(metadata.status).toBe(400);
   });
@@ -304,7 +247,7 @@ describe("refusals", () => {
         message: "GatewayEndpoint not found (name='no-such-endpoint')",
       },
     });
-    const doomed = await secret();
+    const doomed = await secret(KEY);
     const name = await endpoint([primary(await definition(doomed, "stand-in"))]);
     await SELF.fetch(`${STORE}/secrets/delete`, {
       method: "DELETE",

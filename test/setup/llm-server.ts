@@ -52,10 +52,6 @@ function lastUserText(body: Record<string, unknown>): string {
 
 async function handle(request: IncomingMessage, response: ServerResponse) {
   if (request.method === "GET" && request.url === "/requests") return send(response, 200, seen);
-  if (request.method === "DELETE" && request.url === "/requests") {
-    seen.length = 0;
-    return send(response, 200, {});
-  }
   const body = JSON.parse((await readBody(request)) || "{}") as Record<string, unknown>;
   if (request.method === "POST" && request.url === "/v1/messages") return anthropic(request, response, body);
   seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });

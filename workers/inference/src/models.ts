@@ -118,12 +118,14 @@ const PREFETCHED = new Set(["config.json", ...TOKENIZER_FILES]);
 /** The weights' file name for a dtype, inside whichever onnx folder holds them. */
 const weightsFileOf = (dtype: string) => onnxFileOf(dtype).slice("onnx/".length);
 
-/** A dtype's weights in a folder: the total size of the first complete set (weightSetsOf), if any. */
-function weightsIn(sizes: Map<string, number>, dtype: string): number | undefined {
-  const set = weightSetsOf(dtype)
-    .map((files) => files.map((file) => file.slice("onnx/".length)))
-    .find((files) => files.every((file) => sizes.has(file)));
-  return set?.reduce((sum, file) => sum + (sizes.get(file) ?? 0), 0);
+/**
+ * A dtype's weights in a folder: the first complete set (weightSetsOf), as transformers.js names
+ * its files ("onnx/model_quantized.onnx"), with their total size; undefined if none is complete.
+ */
+function weightsIn(sizes: Map<string, number>, dtype: string): { files: string[]; size: number } | undefined {
+  const files = weightSetsOf(dtype).find((set) => set.every((file) => sizes.has(file.slice("onnx/".length))));
+  if (!files) return undefined;
+  return { files, size: files.reduce((sum, file) => sum + (sizes.get(file.slice("onnx/".length)) ?? 0), 0) };
 }
 
 /** Sizes of the files directly in `directory` (of the bucket). */
@@ -161,15 +163,15 @@ async function transformersFiles(
   const listed = new Map(
     await Promise.all(folders.map(async (folder) => [folder, await sizesIn(env, inModel(folder))] as const)),
   );
-  let weights: { folder: string; dtype: string; size: number } | undefined;
-  for (const folder of flavor.layout.onnx) {
-    const sizes = listed.get(folder) as Map<string, number>;
-    const dtype = wantedDtypes.find((d) => weightsIn(sizes, d) !== undefined);
-    if (dtype) {
-      weights = { folder, dtype, size: weightsIn(sizes, dtype) ?? 0 };
-      break;
-    }
-  }
+  // The first folder holding a wanted dtype, the dtypes in order of preference within each folder.
+  const weights = flavor.layout.onnx
+    .flatMap((folder) =>
+      wantedDtypes.map((dtype) => {
+        const set = weightsIn(listed.get(folder) as Map<string, number>, dtype);
+        return set && { folder, dtype, ...set };
+      }),
+    )
+    .find((found) => found !== undefined);
   if (!weights) {
     const looked = flavor.layout.onnx.map((folder) => `${folder}/`).join(" or ");
     const fix =
@@ -206,15 +208,12 @@ async function transformersFiles(
       present.push(file);
     }
   }
-  const weightFiles = (weightSetsOf(found.dtype).find((set) =>
-    set.every((file) => listed.get(found.folder)?.has(file.slice("onnx/".length))),
-  ) ?? [onnxFileOf(found.dtype)]) as string[];
   return {
     paths: [locate(onnxFileOf(found.dtype))],
     bytes,
     locate,
     dtype: found.dtype,
-    prefetch: [...present.filter((file) => PREFETCHED.has(file)), ...weightFiles],
+    prefetch: [...present.filter((file) => PREFETCHED.has(file)), ...found.files],
   };
 }
 

@@ -8,7 +8,7 @@ import {
 } from "@edgeflow/schema";
 import { eq, sql } from "drizzle-orm";
 import type { TrackingContext } from "../context";
-import { hashOf } from "../inference/traffic";
+import { pickWeighted } from "../inference/traffic";
 import type { ProviderTarget } from "./providers/provider";
 import { keyMissing, type SecretBox } from "./secret-box";
 
@@ -49,29 +49,6 @@ export interface GatewayRoute {
   name: string;
   tags: Record<string, string>;
   attempts: Target[];
-}
-
-/**
- * The primary that answers one request. With REQUEST_BASED_TRAFFIC_SPLIT the request id is hashed
- * onto the primaries' weights (MLflow draws at random; a hash gives the same split and lets a
- * caller, and a test, know which model a given request id reaches); otherwise the first primary.
- */
-export function pickPrimary<T extends { weight: number }>(
-  primaries: readonly T[],
-  split: boolean,
-  requestId: string,
-  salt: string,
-): T {
-  if (!split || primaries.length === 1) return primaries[0] as T;
-  const total = primaries.reduce((sum, p) => sum + Math.max(0, p.weight), 0);
-  if (total <= 0) return primaries[0] as T;
-  let point = (hashOf(`${salt}\n${requestId}`) / 0x1_0000_0000) * total;
-  for (const primary of primaries) {
-    const weight = Math.max(0, primary.weight);
-    if (point < weight) return primary;
-    point -= weight;
-  }
-  return primaries.findLast((p) => p.weight > 0) as T;
 }
 
 /**
@@ -141,9 +118,16 @@ export async function loadGatewayEndpoint(
   };
 }
 
-/** One request's route: the primary picked (pickPrimary), then the fallbacks. */
+/**
+ * One request's route: the primary, then the fallbacks. With REQUEST_BASED_TRAFFIC_SPLIT the
+ * request id is hashed onto the primaries' weights (MLflow draws at random; a hash gives the same
+ * split and lets a caller, and a test, know which model a given request id reaches); otherwise
+ * the first primary answers.
+ */
 export function routeOf(endpoint: GatewayEndpointModels, requestId: string): GatewayRoute {
-  const primary = pickPrimary(endpoint.primaries, endpoint.split, requestId, endpoint.endpointId);
+  const primary = endpoint.split
+    ? pickWeighted(endpoint.primaries, requestId, endpoint.endpointId)
+    : (endpoint.primaries[0] as Target);
   return {
     endpointId: endpoint.endpointId,
     name: endpoint.name,

@@ -97,15 +97,27 @@ export function hashOf(text: string): number {
 }
 
 /**
- * The version that answers one request: its id hashed (salted with the alias, so two aliases
- * split independently) onto the weights. The same request id always lands on the same version.
+ * The item that answers one request: its id hashed (salted, e.g. with the alias, so two routings
+ * split independently) onto the items' weights. The same request id always lands on the same
+ * item. A negative weight counts as none; with no positive weight at all the first item answers.
  */
-export function pickVersion(split: readonly TrafficShare[], requestId: string, salt: string): number {
-  const total = split.reduce((sum, share) => sum + share.weight, 0);
+export function pickWeighted<T extends { weight: number }>(
+  items: readonly T[],
+  requestId: string,
+  salt: string,
+): T {
+  const total = items.reduce((sum, item) => sum + Math.max(0, item.weight), 0);
+  if (total <= 0) return items[0] as T;
   let point = (hashOf(`${salt}\n${requestId}`) / 0x1_0000_0000) * total;
-  for (const share of split) {
-    if (point < share.weight) return share.version;
-    point -= share.weight;
+  for (const item of items) {
+    const weight = Math.max(0, item.weight);
+    if (point < weight) return item;
+    point -= weight;
   }
-  return (split.findLast((share) => share.weight > 0) as TrafficShare).version;
+  return items.findLast((item) => item.weight > 0) as T;
+}
+
+/** The version that answers one request to a split alias (pickWeighted, salted with the alias). */
+export function pickVersion(split: readonly TrafficShare[], requestId: string, salt: string): number {
+  return pickWeighted(split, requestId, salt).version;
 }

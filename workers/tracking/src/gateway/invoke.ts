@@ -53,8 +53,11 @@ function providerOf(target: ProviderTarget, kind: EndpointKind) {
   return provider;
 }
 
-/** An upstream failure as the caller sees it: 504 for a timeout, 502 for anything else the provider did. */
-class UpstreamError extends MlflowError {}
+/** "Provider openai (gpt-4o)": how every upstream failure names the model it was calling. */
+const labelOf = (target: ProviderTarget) => `Provider ${target.provider} (${target.modelName})`;
+
+/** An upstream failure as the caller sees it: 502 for anything the provider did (a timeout is a 504). */
+const badGateway = (message: string) => new MlflowError("TEMPORARILY_UNAVAILABLE", message, { status: 502 });
 
 async function call(
   settings: GatewaySettings,
@@ -82,16 +85,9 @@ async function call(
     if (error instanceof MlflowError) throw error;
     const name = (error as Error).name;
     if (name === "TimeoutError" || name === "AbortError") {
-      throw new UpstreamError(
-        "DEADLINE_EXCEEDED",
-        `Provider ${target.provider} (${target.modelName}) did not answer within ${timeout} ms.`,
-      );
+      throw new MlflowError("DEADLINE_EXCEEDED", `${labelOf(target)} did not answer within ${timeout} ms.`);
     }
-    throw new UpstreamError(
-      "TEMPORARILY_UNAVAILABLE",
-      `Provider ${target.provider} (${target.modelName}) could not be reached.`,
-      { status: 502 },
-    );
+    throw badGateway(`${labelOf(target)} could not be reached.`);
   }
   if (!response.ok) {
     const text = await response.text().catch(() => "");
@@ -101,11 +97,7 @@ async function call(
     } catch {
       detail = undefined;
     }
-    throw new UpstreamError(
-      "TEMPORARILY_UNAVAILABLE",
-      `Provider ${target.provider} (${target.modelName}) answered ${response.status}${detail ? `: ${detail}` : "."}`,
-      { status: 502 },
-    );
+    throw badGateway(`${labelOf(target)} answered ${response.status}${detail ? `: ${detail}` : "."}`);
   }
   return { provider, response };
 }
@@ -120,11 +112,7 @@ async function answer(
   try {
     body = (await response.json()) as Json;
   } catch {
-    throw new UpstreamError(
-      "TEMPORARILY_UNAVAILABLE",
-      `Provider ${target.provider} (${target.modelName}) answered with a body that is not JSON.`,
-      { status: 502 },
-    );
+    throw badGateway(`${labelOf(target)} answered with a body that is not JSON.`);
   }
   return Response.json(provider.response(invocation.kind, body, target));
 }
@@ -140,8 +128,7 @@ async function streamed(
 ): Promise<Response> {
   const { provider, response } = await call(settings, target, invocation, true);
   const upstream = response.body;
-  if (!upstream)
-    throw new UpstreamError("TEMPORARILY_UNAVAILABLE", "The provider sent no stream.", { status: 502 });
+  if (!upstream) throw badGateway(`${labelOf(target)} sent no stream.`);
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
