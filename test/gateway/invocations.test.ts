@@ -259,6 +259,20 @@ describe("refusals", () => {
     expect(orphan.body.message).toBe(`Endpoint '${name}' has no PRIMARY models configured`);
   });
 
+  it("answers hostile endpoint names in the path with a JSON 4xx, never a 500", async () => {
+    const chat = { messages: [{ role: "user", content: "x" }] };
+    for (const name of ["..%2F..%2Fapi%2F2.0", "%00", "a%20b", "%2e%2e", "x'%20OR%201=1"]) {
+      for (const path of [`/endpoints/${name}/invocations`, `/gateway/${name}/mlflow/invocations`]) {
+        const answer = await post(path, chat);
+        expect([path, answer.status >= 400 && answer.status < 500]).toEqual([path, true]);
+        expect(answer.body.error_code).toBeTruthy();
+        expect(answer.text).not.toMatch(/at .*\.ts:\d+/);
+      }
+      const listed = await SELF.fetch(`${ORIGIN}/api/2.0/endpoints/${name}`);
+      expect([name, listed.status]).toEqual([name, 404]);
+    }
+  });
+
   it("refuses a prompt over 1 MiB with 413, a text/plain body and bad messages with 400", async () => {
     const huge = await post(`/endpoints/${chat}/invocations`, {
       messages: [{ role: "user", content: "x".repeat(1024 * 1024) }],
