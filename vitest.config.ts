@@ -35,6 +35,19 @@ export default defineConfig(async () => {
                   EDGEFLOW_OUTBOUND_ALLOW: `${new URL(inject("llmServer")).host},127.0.0.1:9`,
                   GATEWAY_TIMEOUT_MS: "1500",
                 },
+                // wrangler.toml binds the inference worker (the gateway's `edgeflow` provider); it
+                // does not run in this project, so its binding answers as an inference worker that
+                // is down would. test/stack runs both workers and calls a served model through it.
+                serviceBindings: {
+                  INFERENCE: () =>
+                    Response.json(
+                      {
+                        error_code: "TEMPORARILY_UNAVAILABLE",
+                        message: "The inference worker is not running.",
+                      },
+                      { status: 503 },
+                    ),
+                },
               },
             })),
           ],

@@ -46,4 +46,6 @@ if (trackingConfig.includes(PLACEHOLDER_ID)) {
   console.log(`created D1 database ${databaseName} (${id}) and wrote its id into both workers' configs`);
 }
 await runWrangler(["d1", "migrations", "apply", "DB", "--remote", "--config", "wrangler.toml"]);
-for (const worker of WORKERS) await runWrangler(["deploy", "--config", worker.config]);
+// Inference first: the tracking worker's INFERENCE service binding (the gateway's `edgeflow`
+// provider) must name a worker that exists.
+for (const worker of [...WORKERS].reverse()) await runWrangler(["deploy", "--config", worker.config]);

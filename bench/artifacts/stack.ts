@@ -32,6 +32,7 @@ export async function startArtifactStack(): Promise<ArtifactStack> {
       configPath: "wrangler.toml",
       outdir: join(stateDir, "build"),
       persistTo,
+      registryPath: join(stateDir, "registry"),
       port: await freePort(),
       vars: { ...localS3Vars(s3), EDGEFLOW_AUTH: "off" },
     });

@@ -138,6 +138,7 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
       configPath: "wrangler.toml",
       outdir: join(stateDir, "build", "tracking"),
       persistTo,
+      registryPath: join(stateDir, "registry"),
       port: await freePort(),
       vars,
     });

@@ -41,10 +41,13 @@ export async function startLocalStack(options: {
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
   const s3 = await startLocalS3(resolve(options.stateDir, "s3"));
   const vars = { ...localS3Vars(s3), ...auth.vars };
+  // One registry per stack: two stacks side by side (tests) never bind to each other's workers.
+  const registryPath = resolve(options.stateDir, "registry");
   const tracking = await startLocalWorker({
     configPath: "wrangler.toml",
     outdir: resolve(options.stateDir, "build", "tracking"),
     persistTo,
+    registryPath,
     port: options.port,
     // The CLI asks /edgeflow/info where models are served.
     vars: {
@@ -57,6 +60,7 @@ export async function startLocalStack(options: {
     configPath: "workers/inference/wrangler.toml",
     outdir: resolve(options.stateDir, "build", "inference"),
     persistTo,
+    registryPath,
     port: options.inferencePort,
     vars: { ...vars, EDGEFLOW_CORS_ORIGINS: inferenceOrigins(vars.EDGEFLOW_CORS_ORIGINS, options.port) },
   });

@@ -8,7 +8,7 @@
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { projectRoot, runWrangler } from "./wrangler";
 
 export interface LocalWorker {
@@ -45,17 +45,27 @@ export async function startLocalWorker(options: {
   persistTo: string;
   port: number;
   vars: Record<string, string>;
+  /**
+   * Where the stack's workers find each other: each Miniflare registers its worker here, and a
+   * service binding (the tracking worker's INFERENCE) reaches the worker of that name in another
+   * Miniflare through it, as `wrangler dev` does across its processes.
+   */
+  registryPath: string;
 }): Promise<LocalWorker> {
   const scriptPath = await bundleWorker(options.configPath, options.outdir);
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(projectRoot, options.configPath));
+  const configPath = resolve(projectRoot, options.configPath);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   const settings = {
     ...workerOptions,
+    // The name service bindings use to find it in the registry (wrangler.toml's `name`).
+    name: unstable_readConfig({ config: configPath }).name,
     ...bundleModules(options.outdir, scriptPath),
     modulesRoot: options.outdir,
     bindings: { ...workerOptions.bindings, ...options.vars },
     host: "127.0.0.1",
     port: options.port,
     d1Persist: resolve(options.persistTo, "v3", "d1"),
+    unsafeDevRegistryPath: options.registryPath,
     cf: false,
   } as ConstructorParameters<typeof Miniflare>[0];
   let miniflare = new Miniflare(settings);

@@ -8,11 +8,15 @@ import {
   API_V3_PREFIXES,
   apiRoutes,
   apiRoutesV3,
+  GRAPHQL_PREFIXES,
   gatewayInvocationRoutes,
+  graphqlRoutes,
   otlpRoutes,
   ROOT_PREFIXES,
   ROUTE_GROUPS,
   rootRoutes,
+  UI_PREFIXES,
+  uiRoutes,
 } from "../../workers/tracking/src/routes/index";
 import type { Route } from "../../workers/tracking/src/routes/route";
 import { ADMIN, authEnv, BASE, call } from "./helpers";
@@ -53,7 +57,9 @@ describe("the route table", () => {
         rootRoutes.length * ROOT_PREFIXES.length +
         apiRoutesV3.length * API_V3_PREFIXES.length +
         otlpRoutes.length +
-        gatewayInvocationRoutes.length,
+        gatewayInvocationRoutes.length +
+        uiRoutes.length * UI_PREFIXES.length +
+        graphqlRoutes.length * GRAPHQL_PREFIXES.length,
     );
   });
 
@@ -69,6 +75,7 @@ describe("the route table", () => {
       "model",
     ]);
     for (const kind of ["loggedModel", "traces", "artifact", "modelSource", "all"]) kinds.add(kind);
+    for (const kind of ["gateway", "gatewayInvoke"]) kinds.add(kind);
     const unruled = allRoutes.filter((route) => !kinds.has(route.access?.kind));
     expect(unruled.map(routeKey)).toEqual([]);
   });
@@ -128,6 +135,8 @@ describe("JSON-only bodies", () => {
   const withBodies = rows.filter(
     ({ route }) =>
       !otlpRoutes.includes(route) &&
+      // The UI's upload-artifact takes the file itself as its body, of any type, as MLflow does.
+      route.path !== "/mlflow/upload-artifact" &&
       (["POST", "PATCH"].includes(route.method) ||
         (route.method === "DELETE" && route.request !== undefined)),
   );

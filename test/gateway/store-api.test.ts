@@ -163,12 +163,24 @@ describe("gateway endpoints", () => {
     expect(created.status).toBe(200);
     const endpoint = created.body.endpoint;
     expect(endpoint.endpoint_id).toMatch(/^e-[0-9a-f]{32}$/);
+    // Usage tracking is on unless turned off, into a `gateway/<name>` experiment (MLflow 3.11).
     expect(endpoint).toMatchObject({
       name,
-      usage_tracking: false,
+      usage_tracking: true,
       created_by: "",
       fallback_config: { strategy: "SEQUENTIAL", max_attempts: 1 },
     });
+    const experiment = await SELF.fetch(
+      `http://127.0.0.1:5000/api/2.0/mlflow/experiments/get?experiment_id=${endpoint.experiment_id}`,
+    ).then((r) => r.json() as Promise<Body>);
+    expect(experiment.experiment.name).toBe(`gateway/${name}`);
+    expect(experiment.experiment.tags).toEqual(
+      expect.arrayContaining([
+        { key: "mlflow.experiment.sourceType", value: "GATEWAY" },
+        { key: "mlflow.experiment.sourceId", value: endpoint.endpoint_id },
+        { key: "mlflow.experiment.isGateway", value: "true" },
+      ]),
+    );
     expect(endpoint.model_mappings).toHaveLength(2);
     expect(endpoint.model_mappings[0]).toMatchObject({
       model_definition_id: primary.model_definition_id,

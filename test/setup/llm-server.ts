@@ -9,6 +9,9 @@
  * `x-api-key: sk-ant-test-...` header, `content` blocks, and its typed events when streamed;
  * "fail-500" answers Anthropic's 500, "short" stops for max_tokens, "error-stream" sends an
  * `error` event half-way.
+ * POST /client/v4/accounts/<account>/ai/run/<model> speaks Workers AI's REST API (test/gateway/
+ * workers-ai.test.ts): a `Bearer cf-test-...` token, answers inside `{result, success}`, streams of
+ * `data: {"response": ...}` ending with a usage event and `[DONE]`; "@cf/fail" answers its 500.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,6 +57,8 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   if (request.method === "GET" && request.url === "/requests") return send(response, 200, seen);
   const body = JSON.parse((await readBody(request)) || "{}") as Record<string, unknown>;
   if (request.method === "POST" && request.url === "/v1/messages") return anthropic(request, response, body);
+  const workersAiModel = request.url?.match(/^\/client\/v4\/accounts\/[^/]+\/ai\/run\/(.+)$/)?.[1];
+  if (request.method === "POST" && workersAiModel) return workersAi(request, response, body, workersAiModel);
   seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
   const model = String(body.model ?? "");
   const key = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
@@ -229,4 +234,57 @@ export default async function setup(project: TestProject) {
   const server = await startLlmServer();
   project.provide("llmServer", server.url);
   return server.close;
+}
+
+/** Workers AI's REST API, as the binding's answers wrapped in {result, success, errors, messages}. */
+async function workersAi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Record<string, unknown>,
+  model: string,
+) {
+  seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
+  if (!request.headers.authorization?.startsWith("Bearer cf-test-")) {
+    return send(response, 401, {
+      success: false,
+      errors: [{ code: 10000, message: "Authentication error" }],
+      messages: [],
+      result: null,
+    });
+  }
+  if (model === "@cf/fail") {
+    return send(response, 500, {
+      success: false,
+      errors: [{ code: 3043, message: "Internal server error" }],
+      messages: [],
+      result: null,
+    });
+  }
+  if (Array.isArray(body.text)) {
+    const data = (body.text as string[]).map((text, index) => [text.length, index, 0.25]);
+    return send(response, 200, {
+      success: true,
+      errors: [],
+      messages: [],
+      result: { shape: [data.length, 3], data },
+    });
+  }
+  const prompt = typeof body.prompt === "string" ? body.prompt : lastUserText(body);
+  const reply = `echo: ${prompt}`;
+  const usage = {
+    prompt_tokens: 3,
+    completion_tokens: reply.split(" ").length,
+    total_tokens: 3 + reply.split(" ").length,
+  };
+  if (body.stream === true) {
+    response.writeHead(200, { "Content-Type": "text/event-stream" });
+    for (const [i, word] of reply.split(" ").entries()) {
+      response.write(`data: ${JSON.stringify({ response: i === 0 ? word : ` ${word}`, p: "abc" })}\n\n`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    response.write(`data: ${JSON.stringify({ response: "", usage })}\n\n`);
+    response.write("data: [DONE]\n\n");
+    return response.end();
+  }
+  return send(response, 200, { success: true, errors: [], messages: [], result: { response: reply, usage } });
 }

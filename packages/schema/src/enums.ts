@@ -16,9 +16,19 @@ export type ViewType = (typeof viewTypes)[number];
 export const runStatuses = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-/** MLflow's four permission levels, stored by name as MLflow stores them. */
+/**
+ * MLflow 2.12.2's four permission levels, stored by name as MLflow stores them: what experiments
+ * and registered models take (and say, in 2.12.2's words, when given anything else).
+ */
 export const permissionNames = ["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"] as const;
 export type PermissionName = (typeof permissionNames)[number];
+
+/**
+ * MLflow 3.11's five, in its order: USE (read and invoke) is what the AI gateway's secrets, model
+ * definitions and endpoints add; only their permissions take it.
+ */
+export const gatewayPermissionNames = ["READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS"] as const;
+export type GatewayPermissionName = (typeof gatewayPermissionNames)[number];
 
 /** MLflow's stages, stored in their canonical spelling. */
 export const modelVersionStages = ["None", "Staging", "Production", "Archived"] as const;

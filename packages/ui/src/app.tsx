@@ -4,6 +4,8 @@ import { authHeader, signOut } from "./api/credentials";
 import { Link } from "./components/link";
 import { ComparePage } from "./pages/compare";
 import { ExperimentsPage } from "./pages/experiments";
+import { GatewayPage } from "./pages/gateway";
+import { GatewayEndpointPage } from "./pages/gateway-endpoint";
 import { LoggedModelPage } from "./pages/logged-model";
 import { LoginPage } from "./pages/login";
 import { ModelPage } from "./pages/model";
@@ -31,6 +33,9 @@ const PAGES: [string, Page][] = [
   ],
   ["/traces/:id", (p) => <TracePage traceId={p.id as string} />],
   ["/logged-models/:id", (p) => <LoggedModelPage modelId={p.id as string} />],
+  // Not /gateway/...: those paths are the worker's (invocations, wrangler.toml run_worker_first).
+  ["/ai-gateway", () => <GatewayPage />],
+  ["/ai-gateway/:name", (p) => <GatewayEndpointPage name={p.name as string} />],
   ["/login", () => <LoginPage />],
 ];
 
@@ -43,6 +48,7 @@ function Nav() {
       </Link>
       <Link href="/">Experiments</Link>
       <Link href="/models">Models</Link>
+      <Link href="/ai-gateway">AI Gateway</Link>
       <span class="spacer" />
       {signedIn ? (
         <button

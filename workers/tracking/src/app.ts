@@ -17,6 +17,7 @@ function contextOf(env: TrackingEnv, db: Database, auth: RequestAuth): TrackingC
     readScope: auth.readScope,
     now: () => Date.now(),
     artifactRoot: env.DEFAULT_ARTIFACT_ROOT || "mlflow-artifacts:/",
+    artifactBucket: { name: env.S3_BUCKET ?? "", prefix: env.S3_PREFIX },
     // Built on first use: most requests never touch the bucket.
     get artifacts() {
       return artifactStoreOf(env);
@@ -46,12 +47,26 @@ function gatewayOf(env: TrackingEnv): GatewaySettings {
     secrets: secretBox(env.EDGEFLOW_SECRETS_KEY),
     outboundAllow: outboundAllowList(env.EDGEFLOW_OUTBOUND_ALLOW),
     timeoutMs: Number(env.GATEWAY_TIMEOUT_MS) || GATEWAY_TIMEOUT_MS,
+    inference: env.INFERENCE,
+    ai: env.AI,
   };
   gateway = { env, settings };
   return settings;
 }
 
-export async function handleRequest(request: Request, env: TrackingEnv): Promise<Response> {
+/** What the runtime lends a request beyond its response (the Workers ExecutionContext's part we use). */
+export interface AfterResponse {
+  waitUntil(work: Promise<unknown>): void;
+}
+
+/** Outside a Worker (tests calling in directly) later work just runs; failures are its own to log. */
+const runDetached: AfterResponse = { waitUntil: (work) => void work.catch(() => undefined) };
+
+export async function handleRequest(
+  request: Request,
+  env: TrackingEnv,
+  after: AfterResponse = runDetached,
+): Promise<Response> {
   const url = new URL(request.url);
   // Host check and CORS come first, for every path; credentials are checked per route below.
   const gate = openGate(request, url, env);
@@ -78,6 +93,7 @@ export async function handleRequest(request: Request, env: TrackingEnv): Promise
         tracking: contextOf(env, db, auth),
         auth,
         gateway: gatewayOf(env),
+        waitUntil: (work) => after.waitUntil(work),
       }),
     );
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { S3Vars } from "@edgeflow/adapters";
 import type { AuthVars } from "@edgeflow/core";
+import type { WorkersAi } from "./request-context";
 
 /**
  * The tracking worker's bindings, as declared in wrangler.toml: the bucket's S3_* settings
@@ -25,4 +26,8 @@ export interface TrackingEnv extends S3Vars, AuthVars {
   EDGEFLOW_OUTBOUND_ALLOW?: string;
   /** How long a gateway provider may take to start answering, in ms (default 120000). */
   GATEWAY_TIMEOUT_MS?: string;
+  /** The inference worker, for the gateway's `edgeflow` provider (wrangler.toml [[services]]). */
+  INFERENCE?: Fetcher;
+  /** Workers AI, for the gateway's `cloudflare` provider; bound only where wrangler.toml has [ai]. */
+  AI?: WorkersAi;
 }

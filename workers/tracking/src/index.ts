@@ -2,5 +2,5 @@ import { handleRequest } from "./app";
 import type { TrackingEnv } from "./env";
 
 export default {
-  fetch: (request, env) => handleRequest(request, env),
+  fetch: (request, env, ctx) => handleRequest(request, env, ctx),
 } satisfies ExportedHandler<TrackingEnv>;

@@ -36,6 +36,8 @@ type Target = ProviderTarget & { definitionName: string };
 export interface GatewayEndpointModels {
   endpointId: string;
   name: string;
+  /** Where its calls are traced: its experiment when usage tracking is on, else null. */
+  traceExperimentId: string | null;
   tags: Record<string, string>;
   split: boolean;
   primaries: (Target & { weight: number })[];
@@ -47,6 +49,7 @@ export interface GatewayEndpointModels {
 export interface GatewayRoute {
   endpointId: string;
   name: string;
+  traceExperimentId: string | null;
   tags: Record<string, string>;
   attempts: Target[];
 }
@@ -111,6 +114,8 @@ export async function loadGatewayEndpoint(
   return {
     endpointId: endpoint.endpointId,
     name: endpoint.name,
+    traceExperimentId:
+      endpoint.usageTracking && endpoint.experimentId !== null ? String(endpoint.experimentId) : null,
     tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
     split: endpoint.routingStrategy === "REQUEST_BASED_TRAFFIC_SPLIT",
     primaries: await Promise.all(candidates.filter((m) => m.linkageType === "PRIMARY").map(open)),
@@ -131,6 +136,7 @@ export function routeOf(endpoint: GatewayEndpointModels, requestId: string): Gat
   return {
     endpointId: endpoint.endpointId,
     name: endpoint.name,
+    traceExperimentId: endpoint.traceExperimentId,
     tags: endpoint.tags,
     attempts: [primary, ...endpoint.fallbacks],
   };

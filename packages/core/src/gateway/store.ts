@@ -1,5 +1,6 @@
 import type * as wire from "@edgeflow/schema";
 import {
+  experiments,
   type GatewayEndpointWire,
   type GatewayModelDefinitionWire,
   type GatewaySecretInfoWire,
@@ -16,6 +17,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { TrackingContext } from "../context";
 import { databaseErrorText, runAtomically } from "../db";
 import { newUuid } from "../names";
+import { createExperiment } from "../tracking/experiments";
 import { LIMIT_TAG, parseCallLimit } from "./limits";
 import { keyMissing, maskSecretValue, type SecretBox } from "./secret-box";
 
@@ -374,6 +376,39 @@ const experimentIdOf = (text: string | undefined): number | null => {
   return Number(text);
 };
 
+/** MLflow's experiment tags for a gateway endpoint's traces (mlflow/utils/mlflow_tags.py). */
+const gatewayExperimentTags = (endpointId: string) => [
+  { key: "mlflow.experiment.sourceType", value: "GATEWAY" },
+  { key: "mlflow.experiment.sourceId", value: endpointId },
+  { key: "mlflow.experiment.isGateway", value: "true" },
+];
+
+/**
+ * Where an endpoint with usage tracking on logs its traces when no experiment was named:
+ * `gateway/<name>`, created if missing, as MLflow 3.11's _get_or_create_experiment_id.
+ */
+async function trackingExperiment(ctx: TrackingContext, endpointName: string, endpointId: string) {
+  const name = `gateway/${endpointName}`;
+  const found = await ctx.db
+    .select({ id: experiments.experimentId })
+    .from(experiments)
+    .where(eq(experiments.name, name))
+    .get();
+  if (found) return found.id;
+  try {
+    return Number(await createExperiment(ctx, { name, tags: gatewayExperimentTags(endpointId) }));
+  } catch (error) {
+    // Another request created it first.
+    const again = await ctx.db
+      .select({ id: experiments.experimentId })
+      .from(experiments)
+      .where(eq(experiments.name, name))
+      .get();
+    if (again) return again.id;
+    throw error;
+  }
+}
+
 export async function createGatewayEndpoint(
   ctx: TrackingContext,
   input: Infer<typeof wire.CreateGatewayEndpoint.spec>,
@@ -385,14 +420,27 @@ export async function createGatewayEndpoint(
   const endpointId = `e-${newUuid()}`;
   const createdBy = input.created_by ?? null;
   const mappings = await mappingRows(ctx, endpointId, input.model_configs, createdBy);
+  // On unless turned off, as MLflow 3.11's handler has it; then its experiment, made if not named.
+  const usageTracking = input.usage_tracking ?? true;
+  let experimentId = experimentIdOf(input.experiment_id);
+  if (usageTracking && experimentId === null) {
+    const taken = await ctx.db
+      .select({ id: gatewayEndpoints.endpointId })
+      .from(gatewayEndpoints)
+      .where(eq(gatewayEndpoints.name, input.name))
+      .get();
+    if (taken)
+      throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Endpoint with name '${input.name}' already exists`);
+    experimentId = await trackingExperiment(ctx, input.name, endpointId);
+  }
   const now = ctx.now();
   const row: EndpointRow = {
     endpointId,
     name: input.name,
     routingStrategy: input.routing_strategy ?? null,
     fallbackConfig: fallbackJson(input.fallback_config),
-    experimentId: experimentIdOf(input.experiment_id),
-    usageTracking: input.usage_tracking ?? false,
+    experimentId,
+    usageTracking,
     createdAt: now,
     lastUpdatedAt: now,
     createdBy,
@@ -530,13 +578,20 @@ export async function updateGatewayEndpoint(
   const updatedBy = input.updated_by ?? row.lastUpdatedBy;
   const configs = input.model_configs ?? [];
   const mappings = configs.length > 0 ? await mappingRows(ctx, row.endpointId, configs, updatedBy) : [];
+  const usageTracking = input.usage_tracking ?? row.usageTracking;
+  let experimentId =
+    input.experiment_id !== undefined ? experimentIdOf(input.experiment_id) : row.experimentId;
+  // Turned on without an experiment: one is made, as on create.
+  if (input.usage_tracking && experimentId === null) {
+    experimentId = await trackingExperiment(ctx, input.name || row.name, row.endpointId);
+  }
   const next: EndpointRow = {
     ...row,
     name: input.name || row.name,
     routingStrategy: input.routing_strategy ?? row.routingStrategy,
     fallbackConfig: input.fallback_config ? fallbackJson(input.fallback_config) : row.fallbackConfig,
-    experimentId: input.experiment_id !== undefined ? experimentIdOf(input.experiment_id) : row.experimentId,
-    usageTracking: input.usage_tracking ?? row.usageTracking,
+    experimentId,
+    usageTracking,
     lastUpdatedAt: ctx.now(),
     lastUpdatedBy: updatedBy,
   };

@@ -6,11 +6,26 @@ import { runAtomically } from "../db";
 import { jsonRows } from "../json-rows";
 import type { IngestedSpan, OtelSpanJson } from "../otlp/trace-service";
 import { getExperimentRow } from "../tracking/experiments";
-import { deriveTraceInfo } from "./derived";
+import { deriveTraceInfo, TOKEN_USAGE_METADATA } from "./derived";
 import { traceArtifactUri } from "./spans";
 import { ARTIFACT_LOCATION_TAG, SPANS_LOCATION_TAG, TRACKING_STORE } from "./trace-info";
 
-/** One served request, as the inference worker records it once the response is on its way. */
+/** A span below the root: one provider call of a gateway invocation, say. */
+export interface ServedChildSpan {
+  name: string;
+  spanType: string;
+  startMs: number;
+  durationMs: number;
+  /** The failure's message when the call failed (already free of secrets). */
+  error?: string;
+  /** Span attributes (MLflow's keys, e.g. mlflow.chat.tokenUsage), each stored as JSON text. */
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * One served request, as the inference worker (a model's invocation) or the tracking worker (a
+ * gateway call) records it once the response is on its way.
+ */
 export interface ServedRequestTrace {
   /** "tr-" + 32 hex digits: the trace id, and (its hex) the OTel trace id. */
   traceId: string;
@@ -31,6 +46,12 @@ export interface ServedRequestTrace {
   outputs?: string;
   tags: Record<string, string>;
   metadata: Record<string, string>;
+  /** The root span's type; CHAIN unless given. */
+  spanType?: string;
+  /** More root span attributes, each stored as JSON text. */
+  attributes?: Record<string, unknown>;
+  /** Spans under the root, in order. */
+  children?: readonly ServedChildSpan[];
 }
 
 const DEFAULT_EXPERIMENT_ID = "0";
@@ -41,34 +62,86 @@ const msToNs = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
 const padNs = (ns: string) => ns.padStart(19, "0");
 const attribute = (key: string, value: string) => ({ key, value: { string_value: value } });
 
-/** The root span, in the JSON the OTLP endpoint stores, so get_trace and the UI read it unchanged. */
-function rootSpan(trace: ServedRequestTrace): IngestedSpan {
+const newSpanHex = () =>
+  [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+function spanOf(
+  trace: ServedRequestTrace,
+  span: {
+    spanHex: string;
+    parentHex?: string;
+    name: string;
+    spanType: string;
+    startMs: number;
+    durationMs: number;
+    error?: string;
+    attributes: [string, string][];
+  },
+): IngestedSpan {
   const traceHex = trace.traceId.slice("tr-".length);
-  const spanHex = traceHex.slice(0, 16);
-  const ok = trace.status < 400;
   const json: OtelSpanJson = {
     trace_id: hexToBase64(traceHex),
-    span_id: hexToBase64(spanHex),
-    name: trace.name,
-    start_time_unix_nano: msToNs(trace.startMs),
-    end_time_unix_nano: msToNs(trace.startMs + trace.durationMs),
+    span_id: hexToBase64(span.spanHex),
+    ...(span.parentHex ? { parent_span_id: hexToBase64(span.parentHex) } : {}),
+    name: span.name,
+    start_time_unix_nano: msToNs(span.startMs),
+    end_time_unix_nano: msToNs(span.startMs + span.durationMs),
     attributes: [
       // Span attributes hold JSON text, as MLflow's clients write them.
       attribute("mlflow.traceRequestId", JSON.stringify(trace.traceId)),
-      attribute("mlflow.spanType", JSON.stringify("CHAIN")),
-      ...(trace.inputs === undefined ? [] : [attribute("mlflow.spanInputs", trace.inputs)]),
-      ...(trace.outputs === undefined ? [] : [attribute("mlflow.spanOutputs", trace.outputs)]),
+      attribute("mlflow.spanType", JSON.stringify(span.spanType)),
+      ...span.attributes.map(([key, value]) => attribute(key, value)),
     ],
-    status: ok ? { code: "STATUS_CODE_OK" } : { code: "STATUS_CODE_ERROR", message: `HTTP ${trace.status}` },
+    status:
+      span.error === undefined
+        ? { code: "STATUS_CODE_OK" }
+        : { code: "STATUS_CODE_ERROR", message: span.error },
   };
   return {
     traceId: trace.traceId,
-    spanIdHex: spanHex,
+    spanIdHex: span.spanHex,
+    parentSpanIdHex: span.parentHex,
     startTimeNs: json.start_time_unix_nano,
     endTimeNs: json.end_time_unix_nano,
-    statusCode: ok ? "OK" : "ERROR",
+    statusCode: span.error === undefined ? "OK" : "ERROR",
     json,
   };
+}
+
+const jsonAttributes = (attributes: Record<string, unknown> | undefined): [string, string][] =>
+  Object.entries(attributes ?? {}).map(([key, value]) => [key, JSON.stringify(value)]);
+
+/** The root span and its children, in the JSON the OTLP endpoint stores, so get_trace and the UI read them unchanged. */
+function spansOf(trace: ServedRequestTrace): { span: IngestedSpan; type: string }[] {
+  const rootHex = trace.traceId.slice("tr-".length).slice(0, 16);
+  const rootType = trace.spanType ?? "CHAIN";
+  const root = spanOf(trace, {
+    spanHex: rootHex,
+    name: trace.name,
+    spanType: rootType,
+    startMs: trace.startMs,
+    durationMs: trace.durationMs,
+    error: trace.status < 400 ? undefined : `HTTP ${trace.status}`,
+    attributes: [
+      ...(trace.inputs === undefined ? [] : ([["mlflow.spanInputs", trace.inputs]] as [string, string][])),
+      ...(trace.outputs === undefined ? [] : ([["mlflow.spanOutputs", trace.outputs]] as [string, string][])),
+      ...jsonAttributes(trace.attributes),
+    ],
+  });
+  const children = (trace.children ?? []).map((child) => ({
+    type: child.spanType,
+    span: spanOf(trace, {
+      spanHex: newSpanHex(),
+      parentHex: rootHex,
+      name: child.name,
+      spanType: child.spanType,
+      startMs: child.startMs,
+      durationMs: child.durationMs,
+      error: child.error,
+      attributes: jsonAttributes(child.attributes),
+    }),
+  }));
+  return [{ span: root, type: rootType }, ...children];
 }
 
 /**
@@ -107,14 +180,15 @@ export async function recordServedRequests(
   for (const trace of traces) {
     const experiment = experiments.get(experimentOf(trace));
     if (!experiment || experiment.lifecycleStage !== "active") continue;
-    const span = rootSpan(trace);
-    const derived = deriveTraceInfo([span]);
+    const traceSpans = spansOf(trace);
+    const root = (traceSpans[0] as { span: IngestedSpan }).span;
+    const derived = deriveTraceInfo(traceSpans.map(({ span }) => span));
     infoRows.push([
       trace.traceId,
       experiment.experimentId,
       Math.round(trace.startMs),
       Math.round(trace.durationMs),
-      span.statusCode,
+      root.statusCode,
       trace.requestId,
       derived.requestPreview ?? null,
       derived.responsePreview ?? null,
@@ -125,18 +199,24 @@ export async function recordServedRequests(
       [SPANS_LOCATION_TAG]: TRACKING_STORE,
     };
     for (const [key, value] of Object.entries(tags)) tagRows.push([trace.traceId, key, value]);
-    for (const [key, value] of Object.entries(trace.metadata)) metadataRows.push([trace.traceId, key, value]);
-    spanRows.push([
-      trace.traceId,
-      experiment.experimentId,
-      span.spanIdHex,
-      trace.name,
-      "CHAIN",
-      span.statusCode,
-      padNs(span.startTimeNs),
-      padNs(span.endTimeNs ?? span.startTimeNs),
-      JSON.stringify(span.json),
-    ]);
+    // Token usage summed over the spans into the trace's metadata, as MLflow 3.11's log_spans does.
+    const metadata: Record<string, string> = { ...trace.metadata };
+    if (derived.tokenUsage) metadata[TOKEN_USAGE_METADATA] = JSON.stringify(derived.tokenUsage);
+    for (const [key, value] of Object.entries(metadata)) metadataRows.push([trace.traceId, key, value]);
+    for (const { span, type } of traceSpans) {
+      spanRows.push([
+        trace.traceId,
+        experiment.experimentId,
+        span.spanIdHex,
+        span.parentSpanIdHex ?? null,
+        span.json.name,
+        type,
+        span.statusCode,
+        padNs(span.startTimeNs),
+        padNs(span.endTimeNs ?? span.startTimeNs),
+        JSON.stringify(span.json),
+      ]);
+    }
   }
   if (infoRows.length === 0) return;
   const column = (i: number) => sql.raw(`j.value->>${i}`);
@@ -154,7 +234,7 @@ export async function recordServedRequests(
     ctx.db
       .insert(spans)
       .select(
-        sql`SELECT ${column(0)}, ${column(1)}, ${column(2)}, NULL, ${column(3)}, ${column(4)}, ${column(5)}, ${column(6)}, ${column(7)}, ${column(8)}, NULL FROM ${jsonRows(spanRows)} AS j WHERE true`,
+        sql`SELECT ${column(0)}, ${column(1)}, ${column(2)}, ${column(3)}, ${column(4)}, ${column(5)}, ${column(6)}, ${column(7)}, ${column(8)}, ${column(9)}, NULL FROM ${jsonRows(spanRows)} AS j WHERE true`,
       )
       .onConflictDoNothing(),
   ];

@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { permissionNames } from "../enums";
+import { gatewayPermissionNames, permissionNames } from "../enums";
 import { experiments } from "./experiments";
+import { gatewayEndpoints, gatewayModelDefinitions, gatewaySecrets } from "./gateway";
 import { registeredModels } from "./registry";
 
 /**
@@ -52,6 +53,61 @@ export const registeredModelPermissions = sqliteTable(
     permission: text("permission", { enum: permissionNames }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.name] }), index("registered_model_permissions_name").on(t.name)],
+);
+
+/**
+ * MLflow 3.11's permissions on the AI gateway's secrets, model definitions and endpoints (its
+ * gateway_*_permissions tables), which also take USE. Each goes with its resource or its user.
+ */
+export const gatewaySecretPermissions = sqliteTable(
+  "gateway_secret_permissions",
+  {
+    secretId: text("secret_id")
+      .notNull()
+      .references(() => gatewaySecrets.secretId, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    permission: text("permission", { enum: gatewayPermissionNames }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.secretId] }),
+    index("gateway_secret_permissions_secret").on(t.secretId),
+  ],
+);
+
+export const gatewayModelDefinitionPermissions = sqliteTable(
+  "gateway_model_definition_permissions",
+  {
+    modelDefinitionId: text("model_definition_id")
+      .notNull()
+      .references(() => gatewayModelDefinitions.modelDefinitionId, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    permission: text("permission", { enum: gatewayPermissionNames }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.modelDefinitionId] }),
+    index("gateway_model_definition_permissions_definition").on(t.modelDefinitionId),
+  ],
+);
+
+export const gatewayEndpointPermissions = sqliteTable(
+  "gateway_endpoint_permissions",
+  {
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => gatewayEndpoints.endpointId, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    permission: text("permission", { enum: gatewayPermissionNames }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.endpointId] }),
+    index("gateway_endpoint_permissions_endpoint").on(t.endpointId),
+  ],
 );
 
 /**

@@ -75,6 +75,63 @@ export const RegisteredModelPermissionResponse = message({
   registered_model_permission: RegisteredModelPermissionEntity,
 });
 
+// --- AI gateway permissions (MLflow 3.11: /api/3.0/mlflow/gateway/{secrets,model-definitions,endpoints}/permissions/...)
+
+export const GatewaySecretPermissionEntity = message({
+  secret_id: string(),
+  user_id: int64(),
+  permission: string(),
+});
+export const GatewayModelDefinitionPermissionEntity = message({
+  model_definition_id: string(),
+  user_id: int64(),
+  permission: string(),
+});
+export const GatewayEndpointPermissionEntity = message({
+  endpoint_id: string(),
+  user_id: int64(),
+  permission: string(),
+});
+export type GatewaySecretPermissionWire = Infer<typeof GatewaySecretPermissionEntity.spec>;
+export type GatewayModelDefinitionPermissionWire = Infer<typeof GatewayModelDefinitionPermissionEntity.spec>;
+export type GatewayEndpointPermissionWire = Infer<typeof GatewayEndpointPermissionEntity.spec>;
+
+export const GatewaySecretPermissionRef = message({ secret_id: string().req(), username: string().req() });
+export const GatewaySecretPermissionChange = message({
+  secret_id: string().req(),
+  username: string().req(),
+  permission: string().req(),
+});
+export const GatewaySecretPermissionResponse = message({
+  gateway_secret_permission: GatewaySecretPermissionEntity,
+});
+
+export const GatewayModelDefinitionPermissionRef = message({
+  model_definition_id: string().req(),
+  username: string().req(),
+});
+export const GatewayModelDefinitionPermissionChange = message({
+  model_definition_id: string().req(),
+  username: string().req(),
+  permission: string().req(),
+});
+export const GatewayModelDefinitionPermissionResponse = message({
+  gateway_model_definition_permission: GatewayModelDefinitionPermissionEntity,
+});
+
+export const GatewayEndpointPermissionRef = message({
+  endpoint_id: string().req(),
+  username: string().req(),
+});
+export const GatewayEndpointPermissionChange = message({
+  endpoint_id: string().req(),
+  username: string().req(),
+  permission: string().req(),
+});
+export const GatewayEndpointPermissionResponse = message({
+  gateway_endpoint_permission: GatewayEndpointPermissionEntity,
+});
+
 // --- Edgeflow's API tokens (/api/2.0/edgeflow/tokens/...) -----------------------------------
 
 export const CreateApiToken = message({ name: string(), expires_in_days: int64() });

@@ -51,7 +51,25 @@ export type Access =
   | { kind: "artifact"; need: Need; path: Picker<string> }
   /** A model version source must be readable by whoever registers it. */
   | { kind: "modelSource"; source: Picker<string> }
-  | { kind: "all"; rules: readonly Access[] };
+  /**
+   * MLflow 3.11's AI gateway: a secret, model definition or endpoint by id (each listed id must
+   * allow `need`; none listed passes), or an endpoint by `name` when no id is given.
+   */
+  | {
+      kind: "gateway";
+      resource: core.GatewayResource;
+      need: Need;
+      id: Picker<string | readonly string[]>;
+      name?: Picker<string>;
+    }
+  /**
+   * Invoking an endpoint needs USE on it. The invocation routes are raw and may name the endpoint
+   * in their body (`model`), so the handler checks, through `auth.authorize({endpoint})`, once it
+   * has read it (routes/gateway-invocations.ts), rather than the gate before it.
+   */
+  | { kind: "gatewayInvoke"; endpoint: Picker<string> }
+  /** Every rule must pass; `after` as on "user". */
+  | { kind: "all"; rules: readonly Access[]; after?: After };
 
 function cannotTell(): MlflowError {
   return core.permissionDenied("Permission denied: the request does not say which resource it is for.");
@@ -91,6 +109,9 @@ async function checkModelSource(db: Database, caller: core.Caller, source: strin
     return checkArtifact(db, caller, core.proxiedArtifactPath(source), "read");
   const loggedModel = /^models:\/(m-[0-9a-f]{32})$/.exec(source);
   if (loggedModel) return core.requireLoggedModels(db, caller, [loggedModel[1] as string], "read");
+  // A copy (models:/<name>/<version>) takes the source version's artifacts: READ on its model.
+  const version = /^models:\/([^/]+)\/\d+$/.exec(source);
+  if (version) return core.requireRegisteredModel(db, caller, version[1] as string, "read");
   // Any other source is refused by the handler (packages/core/src/registry/source.ts).
 }
 
@@ -151,6 +172,18 @@ export async function checkAccess(
       return checkArtifact(db, caller, rule.path(input), rule.need);
     case "modelSource":
       return checkModelSource(db, caller, rule.source(input));
+    case "gateway": {
+      const ids = list(rule.id(input));
+      if (ids) return core.requireGateway(db, caller, rule.resource, ids, rule.need);
+      const name = rule.name?.(input);
+      if (name === undefined) throw cannotTell();
+      return core.requireGatewayEndpointByName(db, caller, name, rule.need);
+    }
+    case "gatewayInvoke": {
+      const name = rule.endpoint(input);
+      if (name === undefined) throw cannotTell();
+      return core.requireGatewayEndpointByName(db, caller, name, "use");
+    }
     case "all":
       for (const inner of rule.rules) await checkAccess(inner, input, caller, db);
       return;

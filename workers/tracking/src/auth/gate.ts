@@ -75,17 +75,20 @@ async function admit(
   if (rule.kind === "public" && PUBLIC_PATHS.includes(route.path)) return { ...OPEN, enabled: true };
   const principal = await core.authenticate(db, config, request.headers.get("Authorization"), Date.now());
   const caller = { principal, defaultPermission: config.defaultPermission };
-  const after = rule.kind === "user" ? rule.after : undefined;
+  const after = rule.kind === "user" || rule.kind === "all" ? rule.after : undefined;
   const auth: RequestAuth = {
     enabled: true,
     principal,
+    caller,
     readScope: principal.isAdmin ? undefined : core.readScopeOf(principal.id, config.defaultPermission),
     authorize: (message) => checkAccess(rule, { message, url, tail, headers: request.headers }, caller, db),
     succeeded: async (message, result) => {
       if (after) await after(message, result, principal, db);
     },
   };
-  // Message routes check once their message is parsed (packages/http messageRoute); the rest now.
-  if (!route.request) await checkAccess(rule, { url, tail, headers: request.headers }, caller, db);
+  // Message routes check once their message is parsed (packages/http messageRoute), invocations
+  // once their handler knows the endpoint (access.ts "gatewayInvoke"); the rest now.
+  if (!route.request && rule.kind !== "gatewayInvoke")
+    await checkAccess(rule, { url, tail, headers: request.headers }, caller, db);
   return auth;
 }

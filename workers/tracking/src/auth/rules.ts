@@ -12,7 +12,7 @@ import type { Access, AccessInput } from "./access";
  * nothing denies (auth/access.ts).
  */
 
-type Picker<T> = (input: AccessInput) => T | undefined;
+export type Picker<T> = (input: AccessInput) => T | undefined;
 
 export const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 export const field =
@@ -150,3 +150,79 @@ export const modelCreator: Access = {
   after: (message, _result, principal, db) =>
     core.grantCreator(db, principal.id, { modelName: String(message.name) }),
 };
+
+// --- MLflow 3.11's AI gateway (its validate_can_*_gateway_* and after-request hooks) ----------
+
+export const gateway = (
+  resource: core.GatewayResource,
+  need: Need,
+  id: Picker<string | readonly string[]>,
+  name?: Picker<string>,
+): Access => ({ kind: "gateway", resource, need, id, name });
+export const gatewaySecret = (need: Need) => gateway("secret", need, field("secret_id"));
+export const gatewayModelDefinition = (need: Need) =>
+  gateway("modelDefinition", need, field("model_definition_id"));
+/** An endpoint by `endpoint_id`, or by `name` where the request may give that instead (endpoints/get). */
+export const gatewayEndpoint = (need: Need, byName = false) =>
+  gateway("endpoint", need, field("endpoint_id"), byName ? field("name") : undefined);
+
+/** A field that may be absent: absent names nothing (nothing to check), as MLflow skips it. */
+const optionalField =
+  (name: string): Picker<readonly string[]> =>
+  ({ message }) => {
+    if (!message) return undefined;
+    const value = text(message[name]);
+    return value ? [value] : [];
+  };
+/** The model definitions an endpoint's `model_configs` (or an attach's `model_config`) name. */
+const configuredDefinitions: Picker<readonly string[]> = ({ message }) => {
+  if (!message) return undefined;
+  const configs = [
+    ...(Array.isArray(message.model_configs) ? message.model_configs : []),
+    ...(message.model_config ? [message.model_config] : []),
+  ] as { model_definition_id?: unknown }[];
+  return configs.flatMap((config) => text(config?.model_definition_id) ?? []);
+};
+
+/** Any signed-in user may store a secret, and gets MANAGE on it. */
+export const gatewaySecretCreator: Access = {
+  kind: "user",
+  after: (_message, result, principal, db) =>
+    core.grantCreator(db, principal.id, {
+      gatewaySecretId: (result as { secret: { secret_id: string } }).secret.secret_id,
+    }),
+};
+/** A model definition needs USE on its secret; its creator gets MANAGE on it. */
+export const gatewayModelDefinitionCreator: Access = {
+  kind: "all",
+  rules: [gateway("secret", "use", field("secret_id"))],
+  after: (_message, result, principal, db) =>
+    core.grantCreator(db, principal.id, {
+      gatewayModelDefinitionId: (result as { model_definition: { model_definition_id: string } })
+        .model_definition.model_definition_id,
+    }),
+};
+/** Changing a model definition needs EDIT on it and USE on a secret it moves to. */
+export const gatewayModelDefinitionUpdate: Access = {
+  kind: "all",
+  rules: [gatewayModelDefinition("update"), gateway("secret", "use", optionalField("secret_id"))],
+};
+/** An endpoint needs USE on every model definition it routes to; its creator gets MANAGE on it. */
+export const gatewayEndpointCreator: Access = {
+  kind: "all",
+  rules: [gateway("modelDefinition", "use", configuredDefinitions)],
+  after: (_message, result, principal, db) =>
+    core.grantCreator(db, principal.id, {
+      gatewayEndpointId: (result as { endpoint: { endpoint_id: string } }).endpoint.endpoint_id,
+    }),
+};
+/**
+ * Changing an endpoint needs EDIT on it and USE on model definitions it adds: `model_configs`
+ * (MLflow) and, for endpoints/models/attach, `model_config` (MLflow 3.11 checks only the former).
+ */
+export const gatewayEndpointUpdate: Access = {
+  kind: "all",
+  rules: [gatewayEndpoint("update"), gateway("modelDefinition", "use", configuredDefinitions)],
+};
+/** Invoking: USE on the endpoint the handler names (`auth.authorize({endpoint})`). */
+export const GATEWAY_INVOKE: Access = { kind: "gatewayInvoke", endpoint: field("endpoint") };

@@ -1,13 +1,22 @@
 import {
+  aggregateChunks,
   CallLimitExceeded,
   countCall,
   type EndpointKind,
+  type GatewayAttempt,
+  type GatewayRoute,
+  gatewayTrace,
   type Json,
   LIMIT_TAG,
+  newGatewayTraceId,
   PROVIDERS,
+  type ProviderCall,
   type ProviderTarget,
   parseCallLimit,
+  recordServedRequests,
   routeOf,
+  type TokenUsage,
+  usageOfAnswer,
 } from "@edgeflow/core";
 import { outboundFetch } from "@edgeflow/http";
 import { MlflowError } from "@edgeflow/schema";
@@ -16,7 +25,8 @@ import { gatewayEndpoint } from "./endpoint-cache";
 
 /**
  * One gateway invocation: the endpoint's route (primary, then fallbacks), each model called through
- * its provider's mapping until one answers; streamed answers are passed on event by event.
+ * its provider's mapping until one answers; streamed answers are passed on event by event. With
+ * the endpoint's usage tracking on, the call becomes a trace in its experiment once it is over.
  */
 
 export interface Invocation {
@@ -25,6 +35,8 @@ export interface Invocation {
   payload: Json;
   /** `data: [DONE]` at a stream's end: OpenAI's wire has it, MLflow's own does not. */
   doneMarker: boolean;
+  /** The caller's Authorization header: passed on to Edgeflow's own models only (they check it). */
+  authorization: string | null;
 }
 
 /** Every secret value replaced in a text bound for the caller (a provider may echo a key back). */
@@ -59,6 +71,69 @@ const labelOf = (target: ProviderTarget) => `Provider ${target.provider} (${targ
 /** An upstream failure as the caller sees it: 502 for anything the provider did (a timeout is a 504). */
 const badGateway = (message: string) => new MlflowError("TEMPORARILY_UNAVAILABLE", message, { status: 502 });
 
+const unbound = (target: ProviderTarget, binding: string, hint: string) =>
+  badGateway(
+    `${labelOf(target)} needs the tracking worker's ${binding} binding, which is not bound; ${hint}`,
+  );
+
+/** The call sent the way its provider says: the internet (allow-listed), or a binding. */
+async function send(
+  settings: GatewaySettings,
+  target: ProviderTarget,
+  request: ProviderCall,
+  invocation: Invocation,
+  signal: AbortSignal,
+): Promise<Response> {
+  const body = JSON.stringify(request.body);
+  switch (request.via) {
+    case "internet":
+      return outboundFetch(
+        request.url,
+        { method: "POST", headers: request.headers, body, signal },
+        settings.outboundAllow,
+        `Provider ${target.provider}`,
+      );
+    case "INFERENCE": {
+      if (!settings.inference) {
+        throw unbound(target, "INFERENCE", "see wrangler.toml's [[services]] (docs/gateway.md).");
+      }
+      const headers: Record<string, string> = { ...request.headers };
+      if (invocation.authorization) headers.Authorization = invocation.authorization;
+      // The host is a placeholder: a service binding delivers to its worker whatever the URL says.
+      return settings.inference.fetch(`https://inference.internal${request.url}`, {
+        method: "POST",
+        headers,
+        body,
+        signal,
+      });
+    }
+    case "AI": {
+      const ai = settings.ai;
+      if (!ai) {
+        throw unbound(
+          target,
+          "AI",
+          'add [ai] binding = "AI" to wrangler.toml, or name an account_id in the secret\'s auth_config to use the REST API.',
+        );
+      }
+      const aborted = new Promise<never>((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+      );
+      let answer: unknown;
+      try {
+        answer = await Promise.race([ai.run(request.url, request.body), aborted]);
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === "TimeoutError" || name === "AbortError") throw error;
+        throw badGateway(`${labelOf(target)} failed: ${(error as Error).message}`);
+      }
+      return answer instanceof ReadableStream
+        ? new Response(answer, { headers: { "Content-Type": "text/event-stream" } })
+        : Response.json(answer);
+    }
+  }
+}
+
 async function call(
   settings: GatewaySettings,
   target: ProviderTarget,
@@ -70,17 +145,7 @@ async function call(
   const timeout = settings.timeoutMs;
   let response: Response;
   try {
-    response = await outboundFetch(
-      request.url,
-      {
-        method: "POST",
-        headers: request.headers,
-        body: JSON.stringify(request.body),
-        signal: AbortSignal.timeout(timeout),
-      },
-      settings.outboundAllow,
-      `Provider ${target.provider}`,
-    );
+    response = await send(settings, target, request, invocation, AbortSignal.timeout(timeout));
   } catch (error) {
     if (error instanceof MlflowError) throw error;
     const name = (error as Error).name;
@@ -102,10 +167,19 @@ async function call(
   return { provider, response };
 }
 
+/** What one invocation has learnt by its end, for its trace. */
+interface CallLog {
+  attempts: GatewayAttempt[];
+  /** The answer (a stream's, put together) once there is one. */
+  output?: unknown;
+  usage?: TokenUsage;
+}
+
 async function answer(
   settings: GatewaySettings,
   target: ProviderTarget,
   invocation: Invocation,
+  log: CallLog,
 ): Promise<Response> {
   const { provider, response } = await call(settings, target, invocation, false);
   let body: Json;
@@ -114,17 +188,22 @@ async function answer(
   } catch {
     throw badGateway(`${labelOf(target)} answered with a body that is not JSON.`);
   }
-  return Response.json(provider.response(invocation.kind, body, target));
+  const mapped = provider.response(invocation.kind, body, target);
+  log.output = mapped;
+  log.usage = usageOfAnswer(mapped);
+  return Response.json(mapped);
 }
 
 /**
  * The provider's event stream as llm/v1 chunks, each written as it arrives. Once the stream has
- * started its status is sent: a failure later is a last `error` event.
+ * started its status is sent: a failure later is a last `error` event. `done` runs when it ends.
  */
 async function streamed(
   settings: GatewaySettings,
   target: ProviderTarget,
   invocation: Invocation,
+  log: CallLog,
+  done: (error?: string) => void,
 ): Promise<Response> {
   const { provider, response } = await call(settings, target, invocation, true);
   const upstream = response.body;
@@ -133,8 +212,10 @@ async function streamed(
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const send = (data: unknown) => writer.write(encoder.encode(`data: ${JSON.stringify(data)}\n\n`));
+  const chunks: Json[] = [];
   void (async () => {
     let buffer = "";
+    let failure: string | undefined;
     try {
       const reader = upstream.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
@@ -155,24 +236,63 @@ async function streamed(
           } catch {
             throw new Error("malformed event");
           }
-          for (const chunk of provider.chunk(invocation.kind, event, target)) await send(chunk);
+          const usage = provider.streamUsage?.(event);
+          if (usage) log.usage = { ...log.usage, ...usage };
+          for (const chunk of provider.chunk(invocation.kind, event, target)) {
+            chunks.push(chunk);
+            await send(chunk);
+          }
         }
       }
     } catch {
-      await send({
-        error: {
-          error_code: "TEMPORARILY_UNAVAILABLE",
-          message: `The stream from provider ${target.provider} (${target.modelName}) broke off.`,
-        },
-      });
+      failure = `The stream from provider ${target.provider} (${target.modelName}) broke off.`;
+      await send({ error: { error_code: "TEMPORARILY_UNAVAILABLE", message: failure } }).catch(
+        () => undefined,
+      );
     } finally {
-      if (invocation.doneMarker) await writer.write(encoder.encode("data: [DONE]\n\n"));
-      await writer.close();
+      if (invocation.doneMarker)
+        await writer.write(encoder.encode("data: [DONE]\n\n")).catch(() => undefined);
+      await writer.close().catch(() => undefined);
+      log.output = aggregateChunks(invocation.kind, chunks);
+      done(failure);
     }
   })();
   return new Response(readable, {
     headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" },
   });
+}
+
+/** The call as a trace in the endpoint's experiment, written after the answer (never costing it). */
+function recordCall(
+  rc: RequestContext,
+  route: GatewayRoute,
+  invocation: Invocation,
+  requestId: string,
+  startMs: number,
+  log: CallLog,
+  status: number,
+): void {
+  const experimentId = route.traceExperimentId;
+  if (experimentId === null) return;
+  const trace = gatewayTrace({
+    traceId: newGatewayTraceId(),
+    experimentId,
+    endpointId: route.endpointId,
+    endpointName: route.name,
+    kind: invocation.kind,
+    requestId,
+    payload: invocation.payload,
+    output: log.output,
+    status,
+    startMs,
+    durationMs: Date.now() - startMs,
+    attempts: log.attempts,
+  });
+  rc.waitUntil(
+    recordServedRequests(rc.tracking, [trace]).catch((error) => {
+      console.warn(`Gateway trace for endpoint '${route.name}' dropped: ${(error as Error).message}`);
+    }),
+  );
 }
 
 /**
@@ -197,15 +317,37 @@ export async function invoke(
     }
   }
   const stream = invocation.payload.stream === true;
+  const startMs = Date.now();
+  const log: CallLog = { attempts: [] };
   let last: unknown;
   for (const target of route.attempts) {
+    const attempt: GatewayAttempt = {
+      provider: target.provider,
+      modelName: target.modelName,
+      startMs: Date.now(),
+      durationMs: 0,
+    };
+    log.attempts.push(attempt);
+    const finish = (error?: string) => {
+      attempt.durationMs = Date.now() - attempt.startMs;
+      if (error !== undefined) attempt.error = error;
+      if (log.usage) attempt.usage = log.usage;
+    };
     try {
       const response = await (stream
-        ? streamed(rc.gateway, target, invocation)
-        : answer(rc.gateway, target, invocation));
+        ? streamed(rc.gateway, target, invocation, log, (error) => {
+            finish(error);
+            recordCall(rc, route, invocation, requestId, startMs, log, 200);
+          })
+        : answer(rc.gateway, target, invocation, log));
+      if (!stream) {
+        finish();
+        recordCall(rc, route, invocation, requestId, startMs, log, 200);
+      }
       response.headers.set("X-Edgeflow-Gateway-Model", target.definitionName);
       return response;
     } catch (error) {
+      finish(scrubbed(error instanceof Error ? error.message : String(error), route.attempts));
       last = error;
     }
   }
@@ -213,7 +355,10 @@ export async function invoke(
     const message = scrubbed(last.message, route.attempts);
     const prefix =
       route.attempts.length > 1 ? `All ${route.attempts.length} attempts failed. Last error: ` : "";
-    throw new MlflowError(last.errorCode, `${prefix}${message}`, { status: last.httpStatus });
+    const failure = new MlflowError(last.errorCode, `${prefix}${message}`, { status: last.httpStatus });
+    log.output = failure.toJSON();
+    recordCall(rc, route, invocation, requestId, startMs, log, failure.httpStatus);
+    throw failure;
   }
   throw last;
 }

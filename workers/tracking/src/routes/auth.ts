@@ -125,6 +125,142 @@ const permissionRoutes: Route[] = [
   ),
 ];
 
+/**
+ * MLflow 3.11's gateway permissions (/api/3.0/mlflow/gateway/{secrets,model-definitions,
+ * endpoints}/permissions/...): each needs MANAGE on its resource, as its BEFORE_REQUEST map has it.
+ */
+export const gatewayPermissionRoutes: Route[] = [
+  route(
+    api.createGatewaySecretPermission,
+    rule.gatewaySecret("manage"),
+    async (input, ctx) => ({
+      gateway_secret_permission: await core.createGatewaySecretPermission(
+        ctx.db,
+        input.secret_id,
+        input.username,
+        input.permission,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.getGatewaySecretPermission,
+    rule.gatewaySecret("manage"),
+    async (input, ctx) => ({
+      gateway_secret_permission: await core.getGatewaySecretPermission(
+        ctx.db,
+        input.secret_id,
+        input.username,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.updateGatewaySecretPermission,
+    rule.gatewaySecret("manage"),
+    (input, ctx) =>
+      core
+        .updateGatewaySecretPermission(ctx.db, input.secret_id, input.username, input.permission)
+        .then(empty),
+    SMALL_BODY,
+  ),
+  route(
+    api.deleteGatewaySecretPermission,
+    rule.gatewaySecret("manage"),
+    (input, ctx) => core.deleteGatewaySecretPermission(ctx.db, input.secret_id, input.username).then(empty),
+    SMALL_BODY,
+  ),
+  route(
+    api.createGatewayModelDefinitionPermission,
+    rule.gatewayModelDefinition("manage"),
+    async (input, ctx) => ({
+      gateway_model_definition_permission: await core.createGatewayModelDefinitionPermission(
+        ctx.db,
+        input.model_definition_id,
+        input.username,
+        input.permission,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.getGatewayModelDefinitionPermission,
+    rule.gatewayModelDefinition("manage"),
+    async (input, ctx) => ({
+      gateway_model_definition_permission: await core.getGatewayModelDefinitionPermission(
+        ctx.db,
+        input.model_definition_id,
+        input.username,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.updateGatewayModelDefinitionPermission,
+    rule.gatewayModelDefinition("manage"),
+    (input, ctx) =>
+      core
+        .updateGatewayModelDefinitionPermission(
+          ctx.db,
+          input.model_definition_id,
+          input.username,
+          input.permission,
+        )
+        .then(empty),
+    SMALL_BODY,
+  ),
+  route(
+    api.deleteGatewayModelDefinitionPermission,
+    rule.gatewayModelDefinition("manage"),
+    (input, ctx) =>
+      core
+        .deleteGatewayModelDefinitionPermission(ctx.db, input.model_definition_id, input.username)
+        .then(empty),
+    SMALL_BODY,
+  ),
+  route(
+    api.createGatewayEndpointPermission,
+    rule.gatewayEndpoint("manage"),
+    async (input, ctx) => ({
+      gateway_endpoint_permission: await core.createGatewayEndpointPermission(
+        ctx.db,
+        input.endpoint_id,
+        input.username,
+        input.permission,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.getGatewayEndpointPermission,
+    rule.gatewayEndpoint("manage"),
+    async (input, ctx) => ({
+      gateway_endpoint_permission: await core.getGatewayEndpointPermission(
+        ctx.db,
+        input.endpoint_id,
+        input.username,
+      ),
+    }),
+    SMALL_BODY,
+  ),
+  route(
+    api.updateGatewayEndpointPermission,
+    rule.gatewayEndpoint("manage"),
+    (input, ctx) =>
+      core
+        .updateGatewayEndpointPermission(ctx.db, input.endpoint_id, input.username, input.permission)
+        .then(empty),
+    SMALL_BODY,
+  ),
+  route(
+    api.deleteGatewayEndpointPermission,
+    rule.gatewayEndpoint("manage"),
+    (input, ctx) =>
+      core.deleteGatewayEndpointPermission(ctx.db, input.endpoint_id, input.username).then(empty),
+    SMALL_BODY,
+  ),
+];
+
 /** The authenticated caller; tokens belong to someone, so they need auth on. */
 function caller(request: RequestContext): core.Principal {
   const { principal } = request.auth;

@@ -12,7 +12,9 @@ import { type Route, rawRoute } from "./route";
  * (`mlflow.deployments.get_deploy_client`: /api/2.0/endpoints/, /endpoints/<name>/invocations),
  * MLflow 3.x's gateway (/gateway/<name>/mlflow/invocations, /gateway/mlflow/v1/chat/completions)
  * and OpenAI's (/v1/chat/completions, /v1/completions, /v1/embeddings with `model` = the
- * endpoint's name). Invoking needs any signed-in caller.
+ * endpoint's name). Invoking needs USE on the endpoint (MLflow 3.11's
+ * _validate_gateway_use_permission), checked by the handler once it knows the endpoint: from the
+ * path before the body is read, from the body's `model` after. Listing and describing need READ.
  */
 
 /** Largest request body (a prompt and its messages); more is a 413. */
@@ -63,6 +65,15 @@ function kindOfBody(payload: Json): EndpointKind | undefined {
   return undefined;
 }
 
+/** USE on the endpoint (rule.GATEWAY_INVOKE); an endpoint that does not exist is left to invoke's 404. */
+const mayUse = (ctx: RequestContext, endpoint: string) => ctx.auth.authorize({ endpoint });
+
+/** The 2.x description's endpoint, from its path (as the router decodes it). */
+const describedEndpoint: rule.Picker<string> = ({ url }) => {
+  const segment = /^\/api\/2\.0\/endpoints\/([^/]+)$/.exec(url.pathname)?.[1];
+  return segment === undefined ? undefined : decodeURIComponent(segment);
+};
+
 const requestIdOf = (request: Request) => request.headers.get("X-Request-Id") || crypto.randomUUID();
 
 type Handle = Route["handle"];
@@ -71,6 +82,9 @@ type Handle = Route["handle"];
 const byPathName =
   (words: { noKind: string; modelRefused: boolean; kinds: readonly EndpointKind[] }): Handle =>
   async (request, rc) => {
+    const ctx = rc as RequestContext;
+    const endpoint = ctx.params.name ?? "";
+    await mayUse(ctx, endpoint);
     const payload = await readJsonObject(request, MAX_BODY_BYTES, GATEWAY_BODY);
     if (words.modelRefused && "model" in payload) {
       throw invalid(
@@ -80,10 +94,15 @@ const byPathName =
     const kind = kindOfBody(payload);
     if (!kind || !words.kinds.includes(kind)) throw invalid(words.noKind);
     const { model: _ignored, ...rest } = payload;
-    const ctx = rc as RequestContext;
     return invoke(
       ctx,
-      { endpoint: ctx.params.name ?? "", kind, payload: checkPayload(kind, rest), doneMarker: false },
+      {
+        endpoint,
+        kind,
+        payload: checkPayload(kind, rest),
+        doneMarker: false,
+        authorization: request.headers.get("Authorization"),
+      },
       requestIdOf(request),
     );
   };
@@ -95,9 +114,16 @@ const byModelField =
     const { model, ...payload } = await readJsonObject(request, MAX_BODY_BYTES, GATEWAY_BODY);
     if (typeof model !== "string" || model === "")
       throw invalid("Missing required 'model' parameter in request body");
+    await mayUse(rc as RequestContext, model);
     return invoke(
       rc as RequestContext,
-      { endpoint: model, kind, payload: checkPayload(kind, payload), doneMarker },
+      {
+        endpoint: model,
+        kind,
+        payload: checkPayload(kind, payload),
+        doneMarker,
+        authorization: request.headers.get("Authorization"),
+      },
       requestIdOf(request),
     );
   };
@@ -130,36 +156,51 @@ const mlflow2 = byPathName({
 
 export const gatewayInvocationRoutes: Route[] = [
   rawRoute("GET", "/api/2.0/endpoints/", rule.USER, async (_request, rc) => {
-    const endpoints = await core.listGatewayEndpoints((rc as RequestContext).tracking, undefined);
+    const ctx = rc as RequestContext;
+    let endpoints = await core.listGatewayEndpoints(ctx.tracking, undefined);
+    if (ctx.auth.caller) {
+      const may = await core.gatewayReadable(ctx.tracking.db, ctx.auth.caller, "endpoint");
+      endpoints = endpoints.filter((endpoint) => may(endpoint.endpoint_id ?? ""));
+    }
     return json({ endpoints: endpoints.map(deploymentOf) });
   }),
-  rawRoute("GET", "/api/2.0/endpoints/{name}", rule.USER, async (_request, rc) => {
-    const ctx = rc as RequestContext;
-    const name = ctx.params.name ?? "";
-    const endpoint = await core.getGatewayEndpoint(ctx.tracking, { name }).catch((error: unknown) => {
-      if (error instanceof MlflowError && error.errorCode === "RESOURCE_DOES_NOT_EXIST") {
-        throw MlflowError.notFound(
-          `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
-        );
-      }
-      throw error;
-    });
-    return json(deploymentOf(endpoint));
-  }),
-  rawRoute("POST", "/endpoints/{name}/invocations", rule.USER, mlflow2),
-  rawRoute("POST", "/gateway/{name}/invocations", rule.USER, mlflow2),
+  rawRoute(
+    "GET",
+    "/api/2.0/endpoints/{name}",
+    rule.gateway("endpoint", "read", () => undefined, describedEndpoint),
+    async (_request, rc) => {
+      const ctx = rc as RequestContext;
+      const name = ctx.params.name ?? "";
+      const endpoint = await core.getGatewayEndpoint(ctx.tracking, { name }).catch((error: unknown) => {
+        if (error instanceof MlflowError && error.errorCode === "RESOURCE_DOES_NOT_EXIST") {
+          throw MlflowError.notFound(
+            `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+          );
+        }
+        throw error;
+      });
+      return json(deploymentOf(endpoint));
+    },
+  ),
+  rawRoute("POST", "/endpoints/{name}/invocations", rule.GATEWAY_INVOKE, mlflow2),
+  rawRoute("POST", "/gateway/{name}/invocations", rule.GATEWAY_INVOKE, mlflow2),
   rawRoute(
     "POST",
     "/gateway/{name}/mlflow/invocations",
-    rule.USER,
+    rule.GATEWAY_INVOKE,
     byPathName({
       noKind: "Invalid request: payload format must be either chat or embeddings",
       modelRefused: false,
       kinds: ["llm/v1/chat", "llm/v1/embeddings"],
     }),
   ),
-  rawRoute("POST", "/gateway/mlflow/v1/chat/completions", rule.USER, byModelField("llm/v1/chat", false)),
-  rawRoute("POST", "/v1/chat/completions", rule.USER, byModelField("llm/v1/chat", true)),
-  rawRoute("POST", "/v1/completions", rule.USER, byModelField("llm/v1/completions", true)),
-  rawRoute("POST", "/v1/embeddings", rule.USER, byModelField("llm/v1/embeddings", true)),
+  rawRoute(
+    "POST",
+    "/gateway/mlflow/v1/chat/completions",
+    rule.GATEWAY_INVOKE,
+    byModelField("llm/v1/chat", false),
+  ),
+  rawRoute("POST", "/v1/chat/completions", rule.GATEWAY_INVOKE, byModelField("llm/v1/chat", true)),
+  rawRoute("POST", "/v1/completions", rule.GATEWAY_INVOKE, byModelField("llm/v1/completions", true)),
+  rawRoute("POST", "/v1/embeddings", rule.GATEWAY_INVOKE, byModelField("llm/v1/embeddings", true)),
 ];

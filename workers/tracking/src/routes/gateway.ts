@@ -2,6 +2,7 @@ import * as core from "@edgeflow/core";
 import { endpoints as api } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import { forgetGatewayEndpoints } from "../gateway/endpoint-cache";
+import type { RequestContext } from "../request-context";
 import { type Route, route } from "./route";
 
 /** A store write: invocations in this isolate see it at once (gateway/endpoint-cache.ts). */
@@ -17,73 +18,102 @@ const write: typeof route = (api, access, handler, options) =>
     options,
   );
 
+/** A list cut to what the caller may read (every item for an admin, or with auth off). */
+async function readable<T>(
+  rc: RequestContext,
+  resource: core.GatewayResource,
+  items: T[],
+  idOf: (item: T) => string | undefined,
+): Promise<T[]> {
+  const { caller } = rc.auth;
+  if (!caller) return items;
+  const may = await core.gatewayReadable(rc.tracking.db, caller, resource);
+  return items.filter((item) => may(idOf(item) ?? ""));
+}
+
 /**
  * MLflow 3's AI gateway store API (/api/3.0/mlflow/gateway/...): secrets, model definitions,
- * endpoints and their model mappings and tags. Secrets and every write need an admin (MLflow's
- * gateway resources are workspace-level; Edgeflow has no per-endpoint grants yet); reading
- * endpoints and model definitions, which never carry a secret, needs any signed-in caller.
+ * endpoints and their model mappings and tags, with MLflow 3.11's per-resource permissions
+ * (auth/rules.ts): any signed-in user may create, and gets MANAGE on what they create; building
+ * on a secret or model definition needs USE on it; reads need READ, changes EDIT, deletes MANAGE.
+ * Lists show only what the caller may read (MLflow 3.11 lists everything to everyone).
  */
 export const gatewayRoutes: Route[] = [
-  write(api.createGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
+  write(api.createGatewaySecret, rule.gatewaySecretCreator, async (input, ctx, rc) => ({
     secret: await core.createGatewaySecret(ctx, rc.gateway.secrets, input),
   })),
-  route(api.getGatewaySecretInfo, rule.ADMIN, async (input, ctx) => ({
+  route(api.getGatewaySecretInfo, rule.gatewaySecret("read"), async (input, ctx) => ({
     secret: await core.getGatewaySecretInfo(ctx, input.secret_id),
   })),
-  write(api.updateGatewaySecret, rule.ADMIN, async (input, ctx, rc) => ({
+  write(api.updateGatewaySecret, rule.gatewaySecret("update"), async (input, ctx, rc) => ({
     secret: await core.updateGatewaySecret(ctx, rc.gateway.secrets, input),
   })),
-  write(api.deleteGatewaySecret, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewaySecret, rule.gatewaySecret("delete"), async (input, ctx) => {
     await core.deleteGatewaySecret(ctx, input.secret_id);
     return {};
   }),
-  route(api.listGatewaySecretInfos, rule.ADMIN, async (input, ctx) => ({
-    secrets: await core.listGatewaySecretInfos(ctx, input.provider),
+  route(api.listGatewaySecretInfos, rule.USER, async (input, ctx, rc) => ({
+    secrets: await readable(
+      rc,
+      "secret",
+      await core.listGatewaySecretInfos(ctx, input.provider),
+      (s) => s.secret_id,
+    ),
   })),
-  write(api.createGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
+  write(api.createGatewayModelDefinition, rule.gatewayModelDefinitionCreator, async (input, ctx) => ({
     model_definition: await core.createGatewayModelDefinition(ctx, input),
   })),
-  route(api.getGatewayModelDefinition, rule.USER, async (input, ctx) => ({
+  route(api.getGatewayModelDefinition, rule.gatewayModelDefinition("read"), async (input, ctx) => ({
     model_definition: await core.getGatewayModelDefinition(ctx, input.model_definition_id),
   })),
-  route(api.listGatewayModelDefinitions, rule.USER, async (input, ctx) => ({
-    model_definitions: await core.listGatewayModelDefinitions(ctx, input),
+  route(api.listGatewayModelDefinitions, rule.USER, async (input, ctx, rc) => ({
+    model_definitions: await readable(
+      rc,
+      "modelDefinition",
+      await core.listGatewayModelDefinitions(ctx, input),
+      (d) => d.model_definition_id,
+    ),
   })),
-  write(api.updateGatewayModelDefinition, rule.ADMIN, async (input, ctx) => ({
+  write(api.updateGatewayModelDefinition, rule.gatewayModelDefinitionUpdate, async (input, ctx) => ({
     model_definition: await core.updateGatewayModelDefinition(ctx, input),
   })),
-  write(api.deleteGatewayModelDefinition, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayModelDefinition, rule.gatewayModelDefinition("delete"), async (input, ctx) => {
     await core.deleteGatewayModelDefinition(ctx, input.model_definition_id);
     return {};
   }),
-  write(api.createGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.createGatewayEndpoint, rule.gatewayEndpointCreator, async (input, ctx) => ({
     endpoint: await core.createGatewayEndpoint(ctx, input),
   })),
-  route(api.getGatewayEndpoint, rule.USER, async (input, ctx) => ({
+  route(api.getGatewayEndpoint, rule.gatewayEndpoint("read", true), async (input, ctx) => ({
     endpoint: await core.getGatewayEndpoint(ctx, input),
   })),
-  write(api.updateGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.updateGatewayEndpoint, rule.gatewayEndpointUpdate, async (input, ctx) => ({
     endpoint: await core.updateGatewayEndpoint(ctx, input),
   })),
-  write(api.deleteGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayEndpoint, rule.gatewayEndpoint("delete"), async (input, ctx) => {
     await core.deleteGatewayEndpoint(ctx, input.endpoint_id);
     return {};
   }),
-  route(api.listGatewayEndpoints, rule.USER, async (input, ctx) => ({
-    endpoints: await core.listGatewayEndpoints(ctx, input.provider),
+  route(api.listGatewayEndpoints, rule.USER, async (input, ctx, rc) => ({
+    endpoints: await readable(
+      rc,
+      "endpoint",
+      await core.listGatewayEndpoints(ctx, input.provider),
+      (e) => e.endpoint_id,
+    ),
   })),
-  write(api.attachModelToGatewayEndpoint, rule.ADMIN, async (input, ctx) => ({
+  write(api.attachModelToGatewayEndpoint, rule.gatewayEndpointUpdate, async (input, ctx) => ({
     mapping: await core.attachModelToGatewayEndpoint(ctx, input),
   })),
-  write(api.detachModelFromGatewayEndpoint, rule.ADMIN, async (input, ctx) => {
+  write(api.detachModelFromGatewayEndpoint, rule.gatewayEndpoint("update"), async (input, ctx) => {
     await core.detachModelFromGatewayEndpoint(ctx, input);
     return {};
   }),
-  write(api.setGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
+  write(api.setGatewayEndpointTag, rule.gatewayEndpoint("update"), async (input, ctx) => {
     await core.setGatewayEndpointTag(ctx, input);
     return {};
   }),
-  write(api.deleteGatewayEndpointTag, rule.ADMIN, async (input, ctx) => {
+  write(api.deleteGatewayEndpointTag, rule.gatewayEndpoint("update"), async (input, ctx) => {
     await core.deleteGatewayEndpointTag(ctx, input);
     return {};
   }),

@@ -1,5 +1,5 @@
 import { MlflowError } from "@edgeflow/schema";
-import type { Json, Provider, ProviderTarget } from "./provider";
+import type { Json, Provider, ProviderTarget, TokenUsage } from "./provider";
 
 /**
  * Anthropic's Messages API (POST /v1/messages), chat only, as MLflow 2.12's AnthropicProvider:
@@ -79,7 +79,7 @@ export const anthropicProvider: Provider = {
     };
     const key = keyOf(target);
     if (key) headers["x-api-key"] = key;
-    return { url: `${baseOf(target)}/messages`, headers, body };
+    return { via: "internet", url: `${baseOf(target)}/messages`, headers, body };
   },
 
   response(_kind, answer) {
@@ -138,5 +138,14 @@ export const anthropicProvider: Provider = {
   errorMessage(body) {
     const error = object(object(body).error);
     return typeof error.message === "string" ? error.message : undefined;
+  },
+
+  // message_start carries the input tokens, message_delta the output so far.
+  streamUsage(event) {
+    const usage = object(event.type === "message_start" ? object(event.message).usage : event.usage);
+    const tokens: TokenUsage = {};
+    if (typeof usage.input_tokens === "number") tokens.input_tokens = usage.input_tokens;
+    if (typeof usage.output_tokens === "number") tokens.output_tokens = usage.output_tokens;
+    return Object.keys(tokens).length ? tokens : undefined;
   },
 };

@@ -1,4 +1,6 @@
 import { anthropicProvider } from "./anthropic";
+import { cloudflareProvider } from "./cloudflare";
+import { edgeflowProvider } from "./edgeflow";
 import { openaiProvider } from "./openai";
 import type { Provider } from "./provider";
 
@@ -11,4 +13,6 @@ export * from "./provider";
 export const PROVIDERS: Readonly<Record<string, Provider>> = Object.freeze({
   openai: openaiProvider,
   anthropic: anthropicProvider,
+  cloudflare: cloudflareProvider,
+  edgeflow: edgeflowProvider,
 });

@@ -1,4 +1,4 @@
-import type { EndpointKind, Json, Provider, ProviderTarget } from "./provider";
+import { type EndpointKind, type Json, type Provider, type ProviderTarget, usageOfAnswer } from "./provider";
 
 /**
  * OpenAI's API, and any server that speaks it (vLLM, Ollama, LM Studio, Together...: set
@@ -31,6 +31,7 @@ export const openaiProvider: Provider = {
       // encoding_format passes through: the openai npm client asks for base64 and decodes it.
       const { stream: _stream, ...rest } = payload;
       return {
+        via: "internet",
         url: `${baseOf(target)}/embeddings`,
         headers,
         body: { ...rest, model: target.modelName },
@@ -44,7 +45,7 @@ export const openaiProvider: Provider = {
     body.model = target.modelName;
     if (stream) body.stream = true;
     else delete body.stream;
-    return { url: `${baseOf(target)}/chat/completions`, headers, body };
+    return { via: "internet", url: `${baseOf(target)}/chat/completions`, headers, body };
   },
 
   response(kind, answer) {
@@ -118,4 +119,7 @@ export const openaiProvider: Provider = {
     const error = message(message(body).error);
     return typeof error.message === "string" ? error.message : undefined;
   },
+
+  // The last chunk carries `usage` when the caller asked for stream_options.include_usage.
+  streamUsage: (event) => usageOfAnswer(event),
 };

@@ -23,10 +23,26 @@ export interface ProviderTarget {
   authConfig: Record<string, string>;
 }
 
+/**
+ * Which way a call leaves the worker: over the internet (an HTTPS URL, checked against the
+ * outbound allow-list), or through one of the worker's bindings, which never touch the network
+ * the caller can reach: `INFERENCE` (the inference worker, a service binding; `url` is its path)
+ * and `AI` (Workers AI; `url` is the model's name).
+ */
+export type ProviderRoute = "internet" | "INFERENCE" | "AI";
+
 export interface ProviderCall {
+  via: ProviderRoute;
   url: string;
   headers: Record<string, string>;
   body: Json;
+}
+
+/** Tokens one call spent, in MLflow's span attribute's keys (mlflow.chat.tokenUsage). */
+export interface TokenUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
 }
 
 export interface Provider {
@@ -39,4 +55,24 @@ export interface Provider {
   chunk(kind: EndpointKind, event: Json, target: ProviderTarget): Json[];
   /** The message of a provider error body, if it has one. */
   errorMessage(body: unknown): string | undefined;
+  /** Tokens a stream event reports (its last, usually), for the call's usage record. */
+  streamUsage?(event: Json): TokenUsage | undefined;
+}
+
+const count = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+
+/** An llm/v1 answer's `usage` ({prompt_tokens, completion_tokens, total_tokens}) in MLflow's span keys. */
+export function usageOfAnswer(answer: Json): TokenUsage | undefined {
+  const usage = answer.usage;
+  if (!usage || typeof usage !== "object") return undefined;
+  const { prompt_tokens, completion_tokens, total_tokens } = usage as Json;
+  const out: TokenUsage = {};
+  const input = count(prompt_tokens);
+  const output = count(completion_tokens);
+  const total =
+    count(total_tokens) ?? (input !== undefined && output !== undefined ? input + output : undefined);
+  if (input !== undefined) out.input_tokens = input;
+  if (output !== undefined) out.output_tokens = output;
+  if (total !== undefined) out.total_tokens = total;
+  return Object.keys(out).length ? out : undefined;
 }
