@@ -37,6 +37,42 @@ describe("proxied artifacts", () => {
     expect(await (await SELF.fetch(`${BASE}/artifacts?path=${root}`)).json()).toEqual({});
   });
 
+  it("downloads with MLflow's Content-Type for each name, whatever was uploaded or asked for", async () => {
+    const root = `mime${Date.now()}`;
+    const expected: [string, string][] = [
+      ["a.txt", "text/plain"],
+      ["b.pkl", "application/octet-stream"],
+      ["c.png", "image/png"],
+      ["d.pdf", "application/pdf"],
+      ["MLmodel", "text/plain"],
+      ["mlproject", "text/plain"],
+      // MLflow compares these names case-sensitively: "MLproject" is not one of them.
+      ["MLproject", "application/octet-stream"],
+      ["conda.yaml", "text/plain"],
+      ["metrics.json", "text/plain"],
+      ["data.csv", "text/plain"],
+      ["train.py", "text/plain"],
+      ["README.md", "text/plain"],
+      ["page.html", "text/html"],
+      ["image.svg", "image/svg+xml"],
+      ["photo.JPG", "image/jpeg"],
+      ["model.tar.gz", "application/x-tar"],
+      ["weights.gz", "application/octet-stream"],
+      ["model.onnx", "application/octet-stream"],
+      [".hidden", "application/octet-stream"],
+      ["noextension", "application/octet-stream"],
+    ];
+    for (const [name, type] of expected) {
+      expect((await put(`${root}/${name}`, "x", { "Content-Type": "text/html" })).status, name).toBe(200);
+      const download = await SELF.fetch(`${BASE}/artifacts/${root}/${name}`, {
+        headers: { Accept: "text/html" },
+      });
+      expect(download.headers.get("Content-Type"), name).toBe(type);
+      expect(download.headers.get("X-Content-Type-Options"), name).toBe("nosniff");
+      await download.arrayBuffer();
+    }
+  });
+
   it("lists a directory whose only content is nested deeper, and many files across pages", async () => {
     const root = `deep${Date.now()}`;
     await put(`${root}/only/nested/file.txt`, "x");

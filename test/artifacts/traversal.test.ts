@@ -87,6 +87,24 @@ describe("artifact paths are confined", () => {
     }
   });
 
+  it("answers exactly MLflow's body for a traversing path (its test compares the whole JSON)", async () => {
+    const run = await createRun(await createExperiment());
+    const runId = run.info.run_id;
+    for (const url of [
+      `${ORIGIN}/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=..%2Fpath`,
+      `${ORIGIN}/get-artifact?run_id=${runId}&path=..%2Fpath`,
+      `${ARTIFACTS}?path=..%2Fpath`,
+      `${ARTIFACTS}/..%2Fpath`,
+    ]) {
+      const response = await SELF.fetch(url);
+      expect(response.status, url).toBe(400);
+      expect(await response.json(), url).toEqual({
+        error_code: "INVALID_PARAMETER_VALUE",
+        message: "Invalid path",
+      });
+    }
+  });
+
   it("takes only a safe file name from a multipart upload's local path", async () => {
     for (const path of ["..", ".", "dir/..", ""]) {
       const response = await SELF.fetch(`${ORIGIN}/api/2.0/mlflow-artifacts/mpu/create/ok/dir`, {

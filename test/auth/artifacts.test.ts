@@ -160,6 +160,31 @@ describe("model version sources", () => {
     expect(allowed.status).toBe(200);
   });
 
+  it("copied from another version (models:/<name>/<version>) need READ on that model", async () => {
+    const alice = await newUser("alice");
+    const mallory = await newUser("mallory");
+    const experimentId = await newExperiment(alice);
+    const runId = await newRun(experimentId, alice);
+    const victimModel = await newModel(alice);
+    const created = await call("POST", "mlflow/model-versions/create", {
+      as: alice,
+      body: { name: victimModel, source: `runs:/${runId}/model` },
+    });
+    expect(created.status).toBe(200);
+    const model = await newModel(mallory);
+    const copy = await call("POST", "mlflow/model-versions/create", {
+      as: mallory,
+      body: { name: model, source: `models:/${victimModel}/1` },
+    });
+    expect(copy.status).toBe(403);
+    await grantModel(victimModel, mallory.username, "READ");
+    const allowed = await call("POST", "mlflow/model-versions/create", {
+      as: mallory,
+      body: { name: model, source: `models:/${victimModel}/1` },
+    });
+    expect(allowed.status).toBe(200);
+  });
+
   it("serve their files to the model's readers (the registry's way of sharing)", async () => {
     const experimentId = await newExperiment();
     const runId = await newRun(experimentId);

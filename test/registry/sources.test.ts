@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { get, post } from "../helpers/api";
+import { createExperiment, createRun, get, post } from "../helpers/api";
 import { aRun, createModel } from "../helpers/registry";
 
 /**
@@ -100,15 +100,62 @@ describe("model version sources", () => {
     }
   });
 
-  it("needs the run of a runs:/ source to exist, and an explicit run_id to agree with it", async () => {
-    const { runId } = await aRun();
+  it("accepts, as MLflow 2.12.2 does, a runs:/ source of another run than run_id, or of no run at all", async () => {
+    const { runId, artifactUri } = await aRun();
+    const other = { runId: (await createRun(await createExperiment())).info.run_id };
     const name = await createModel();
     const missingRun = "0123456789abcdef0123456789abcdef";
-    expect(await create(name, `runs:/${missingRun}/model`)).toEqual({
-      status: 404,
-      body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run with id=${missingRun} not found` },
-    });
-    expect(await create(name, `runs:/${runId}/model`, { run_id: missingRun })).toMatchObject({ status: 400 });
+    const version = async (n: number) =>
+      (
+        await get<{ model_version: Record<string, unknown> }>("model-versions/get", {
+          name,
+          version: String(n),
+        })
+      ).body.model_version;
+    const downloadUri = async (n: number) =>
+      (await get("model-versions/get-download-uri", { name, version: String(n) })).body;
+    // A run the server does not have: stored as given, its download URI the source (as MLflow's).
+    expect((await create(name, `runs:/${missingRun}/model`)).status).toBe(200);
+    expect(await version(1)).toMatchObject({ source: `runs:/${missingRun}/model`, run_id: missingRun });
+    expect(await downloadUri(1)).toEqual({ artifact_uri: `runs:/${missingRun}/model` });
+    // A run_id that does not exist beside an existing source run: the artifacts are the source's.
+    expect((await create(name, `runs:/${runId}/model`, { run_id: missingRun })).status).toBe(200);
+    expect(await version(2)).toMatchObject({ source: `runs:/${runId}/model`, run_id: missingRun });
+    expect(await downloadUri(2)).toEqual({ artifact_uri: `${artifactUri}/model` });
+    // run_id naming another existing run: MLflow keeps both as given.
+    expect((await create(name, `runs:/${runId}/model`, { run_id: other.runId })).status).toBe(200);
+    expect(await version(3)).toMatchObject({ source: `runs:/${runId}/model`, run_id: other.runId });
+    expect(await downloadUri(3)).toEqual({ artifact_uri: `${artifactUri}/model` });
     expect((await create(name, `runs:/${runId}/model`, { run_id: runId })).status).toBe(200);
+    // MLflow's copy_model_version sends models:/<name>/<version>: the copy has the version's location.
+    expect((await create(name, `models:/${name}/2`, { run_id: "run_id_1" })).status).toBe(200);
+    expect(await version(5)).toMatchObject({ source: `models:/${name}/2`, run_id: "run_id_1" });
+    expect(await downloadUri(5)).toEqual({ artifact_uri: `${artifactUri}/model` });
+    expect((await create(name, `models:/${name}/1`)).status).toBe(200);
+    expect(await downloadUri(6)).toEqual({ artifact_uri: `runs:/${missingRun}/model` });
+    for (const source of [
+      `models:/${name}/99`,
+      `models:/${name}@alias`,
+      `models:/${name}/Production`,
+      `models:/${name}/1/x`,
+    ]) {
+      const response = await create(name, source);
+      expect(response, source).toMatchObject({
+        status: 400,
+        body: { error_code: "INVALID_PARAMETER_VALUE" },
+      });
+      expect(String(response.body.message), source).toContain("Invalid model version source");
+    }
+    // Whatever the run, the path after it is still confined.
+    for (const source of [
+      `runs:/${missingRun}/../../etc`,
+      `runs:/${missingRun}/%2e%2e/x`,
+      `runs:/${missingRun}//etc`,
+    ]) {
+      expect(await create(name, source, { run_id: runId }), source).toMatchObject({
+        status: 400,
+        body: { error_code: "INVALID_PARAMETER_VALUE" },
+      });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createExperiment, get, post, uniqueName } from "../helpers/api";
 
@@ -62,25 +63,86 @@ describe("experiments", () => {
     expect(String(wrongType.body.message)).toContain("Hint: Value was of type 'int'");
   });
 
-  it("refuses artifact locations outside the proxied store", async () => {
-    for (const artifact_location of [
-      "file:///etc",
-      "runs:/abc/x",
-      "s3://other/bucket",
-      "mlflow-artifacts:/../x",
-      "/tmp/x",
-    ]) {
+  it("refuses artifact locations outside the bucket, in MLflow's words where MLflow refuses", async () => {
+    const refused: [string, string][] = [
+      ["file:///etc", "Unsupported artifact location"],
+      ["file:/etc", "Unsupported artifact location"],
+      ["runs:/abc/x", "Artifact location cannot be a runs:/ URI. Given: 'runs:/abc/x'"],
+      ["s3://other/bucket", "Unsupported artifact location"],
+      [`s3://${env.S3_BUCKET}/../x`, "Invalid artifact location"],
+      [`s3://${env.S3_BUCKET}.evil/x`, "Unsupported artifact location"],
+      ["gs://bucket/x", "Unsupported artifact location"],
+      ["http://evil.example/x", "Unsupported artifact location"],
+      ["mlflow-artifacts:/../x", "Invalid artifact location"],
+      ["/tmp/x", "Unsupported artifact location"],
+      ["~/x", "Unsupported artifact location"],
+      ["C:\\windows", "Unsupported artifact location"],
+      ["../x", "Invalid artifact location"],
+      ["a/../../b", "Invalid artifact location"],
+      ["a//b", "Invalid artifact location"],
+      ["a%2F..%2Fb", "Invalid artifact location"],
+      ["loc#frag", "'artifact_location' URL can't include fragments or params."],
+      ["mlflow-artifacts:/x;params", "'artifact_location' URL can't include fragments or params."],
+      ["mlflow-artifacts:/x?a=../b", "Invalid query string"],
+    ];
+    for (const [artifact_location, message] of refused) {
       const response = await post("experiments/create", { name: uniqueName("loc"), artifact_location });
       expect(response, artifact_location).toMatchObject({
         status: 400,
         body: { error_code: "INVALID_PARAMETER_VALUE" },
       });
+      expect(String(response.body.message), artifact_location).toContain(message);
     }
-    const ok = await post("experiments/create", {
-      name: uniqueName("loc"),
-      artifact_location: "mlflow-artifacts:/custom/place",
-    });
-    expect(ok.status).toBe(200);
+  });
+
+  it("accepts locations inside the bucket: mlflow-artifacts:, a relative name, s3:// of this bucket", async () => {
+    const accepted: [string, string][] = [
+      ["mlflow-artifacts:/custom/place", "mlflow-artifacts:/custom/place"],
+      // MLflow makes a relative location a folder under its working directory; here, under the root.
+      ["my_location", "mlflow-artifacts:/my_location"],
+      ["team/a/", "mlflow-artifacts:/team/a"],
+      [`s3://${env.S3_BUCKET}/prefix`, "mlflow-artifacts:/prefix"],
+      [`s3://${env.S3_BUCKET}/deep/prefix/`, "mlflow-artifacts:/deep/prefix"],
+    ];
+    for (const [artifact_location, stored] of accepted) {
+      const created = await post<{ experiment_id: string }>("experiments/create", {
+        name: uniqueName("loc"),
+        artifact_location,
+      });
+      expect(created.status, artifact_location).toBe(200);
+      const experiment = await get<{ experiment: { artifact_location: string } }>("experiments/get", {
+        experiment_id: created.body.experiment_id,
+      });
+      expect(experiment.body.experiment.artifact_location, artifact_location).toBe(stored);
+      // A run's artifacts go under it, in the bucket.
+      const run = await post<{ run: { info: { artifact_uri: string } } }>("runs/create", {
+        experiment_id: created.body.experiment_id,
+      });
+      expect(run.body.run.info.artifact_uri.startsWith(`${stored}/`), artifact_location).toBe(true);
+    }
+  });
+
+  it("reports a float artifact_location as MLflow does (9.0, float), and a bad tags list", async () => {
+    const send = (body: string) =>
+      SELF.fetch("http://127.0.0.1:5000/api/2.0/mlflow/experiments/create", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+      });
+    const float = await send('{"name": "experiment name", "artifact_location": 9.0, "tags": []}');
+    expect(float.status).toBe(400);
+    expect(((await float.json()) as { message: string }).message).toBe(
+      "Invalid value 9.0 for parameter 'artifact_location' supplied. Hint: Value was of type 'float'. See the API docs for more information about request parameters.",
+    );
+    const integer = await send('{"name": "experiment name", "artifact_location": 9}');
+    expect(((await integer.json()) as { message: string }).message).toContain(
+      "Invalid value 9 for parameter 'artifact_location' supplied. Hint: Value was of type 'int'.",
+    );
+    const tags = await send('{"name": "experiment name", "artifact_location": "my_location", "tags": "5"}');
+    expect(tags.status).toBe(400);
+    expect(((await tags.json()) as { message: string }).message).toContain(
+      "Invalid value 5 for parameter 'tags' supplied. Hint: Value was of type 'str'.",
+    );
   });
 
   it("renames, deletes and restores, with lifecycle rules", async () => {

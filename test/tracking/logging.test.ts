@@ -125,6 +125,36 @@ describe("logging metrics, params and tags", () => {
     expect(unknownRun.status).toBe(404);
   });
 
+  it("reports a batch entry missing a required field as the whole list, in MLflow's words", async () => {
+    const runId = (await createRun(await createExperiment())).info.run_id;
+    const noTimestamp = await post("runs/log-batch", {
+      run_id: runId,
+      metrics: [{ key: "mae", value: 2.5 }],
+    });
+    expect(noTimestamp).toEqual({
+      status: 400,
+      body: {
+        error_code: "INVALID_PARAMETER_VALUE",
+        message:
+          "Invalid value [{'key': 'mae', 'value': 2.5}] for parameter 'metrics' supplied. Hint: Value was of type 'list'. See the API docs for more information about request parameters.",
+      },
+    });
+    for (const field of ["metrics", "params", "tags"]) {
+      const response = await post("runs/log-batch", { run_id: runId, [field]: "foo" });
+      expect(response.status, field).toBe(400);
+      expect(String(response.body.message), field).toContain(
+        `Invalid value foo for parameter '${field}' supplied. Hint: Value was of type 'str'.`,
+      );
+    }
+    const noKey = await post("runs/log-batch", { run_id: runId, params: [{ value: "it's" }], tags: [] });
+    expect(String(noKey.body.message)).toContain(`Invalid value [{'value': "it's"}] for parameter 'params'`);
+    const ok = await post("runs/log-batch", {
+      run_id: runId,
+      metrics: [{ key: "mae", value: 2.5, timestamp: 123456789 }],
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it("pages metric history and samples it for charts", async () => {
     const runId = (await createRun(await createExperiment())).info.run_id;
     const metrics = Array.from({ length: 1000 }, (_, i) => ({
@@ -232,6 +262,26 @@ describe("logging metrics, params and tags", () => {
       datasets: [{ dataset: { name: "x", source_type: "local", source: "s" } }],
     });
     expect(missingDigest.status).toBe(400);
+  });
+
+  it("answers log-inputs without run_id or datasets as MLflow does", async () => {
+    const runId = (await createRun(await createExperiment())).info.run_id;
+    const dataset = { name: "d", digest: "1", source_type: "local", source: "s" };
+    // MLflow's test posts each dataset input as a JSON string: run_id is still reported first.
+    const noRunId = await post("runs/log-inputs", { datasets: [JSON.stringify({ dataset })] });
+    expect(noRunId).toMatchObject({ status: 400, body: { error_code: "INVALID_PARAMETER_VALUE" } });
+    expect(String(noRunId.body.message)).toContain("Missing value for required parameter 'run_id'");
+    const noDatasets = await post("runs/log-inputs", { run_id: runId });
+    expect(noDatasets).toEqual({
+      status: 400,
+      body: {
+        error_code: "INVALID_PARAMETER_VALUE",
+        message:
+          "Missing value for required parameter 'datasets'. See the API docs for more information about request parameters.",
+      },
+    });
+    // An empty list is a value (MLflow's _assert_required), and MLflow 3's models-only call stands.
+    expect((await post("runs/log-inputs", { run_id: runId, datasets: [] })).status).toBe(200);
   });
 });
 

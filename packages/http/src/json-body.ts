@@ -1,4 +1,4 @@
-import { MlflowError } from "@edgeflow/schema";
+import { MlflowError, parseJson } from "@edgeflow/schema";
 import { readBodyText } from "./body";
 
 /**
@@ -59,8 +59,10 @@ export async function readJsonObject(
   if (dialect.lenient && text.trim() === "") return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-    if (dialect.lenient && typeof parsed === "string") parsed = JSON.parse(parsed);
+    // MLflow's API: its messages tell 9.0 from 9, so which numbers were floats is kept (parseJson).
+    const parse = dialect.lenient ? parseJson : JSON.parse;
+    parsed = parse(text);
+    if (dialect.lenient && typeof parsed === "string") parsed = parse(parsed);
   } catch {
     throw dialect.malformed();
   }

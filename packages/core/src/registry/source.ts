@@ -1,10 +1,11 @@
-import { MlflowError } from "@edgeflow/schema";
+import { MlflowError, runs } from "@edgeflow/schema";
+import { eq } from "drizzle-orm";
 import type { TrackingContext } from "../context";
 import { getLoggedModelRow } from "../logged-models/reader";
 import { isConfinedStorePath } from "../tracking/artifact-location";
-import { getRunRow } from "../tracking/run-reader";
 import { appendToUriPath } from "../uri";
 import { validateRunId } from "../validation";
+import { getModelVersionRow } from "./reader";
 
 /**
  * Where a model version's artifacts may come from. MLflow accepts almost any URI as a source and
@@ -12,7 +13,8 @@ import { validateRunId } from "../validation";
  * are crafted sources — file:// and local paths, traversal, encoded traversal, other hosts —
  * that later downloads resolved on the server. Edgeflow accepts three shapes only, all inside its
  * own store: `runs:/<run_id>[/<path>]`, `mlflow-artifacts:/<path>` and MLflow 3's
- * `models:/<model_id>` (a logged model: its artifact folder).
+ * `models:/<model_id>` (a logged model: its artifact folder). What MLflow accepts among those it
+ * accepts too: a runs:/ source of a run other than run_id, or of a run this server does not have.
  */
 
 export interface ResolvedSource {
@@ -33,7 +35,7 @@ const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/;
 
 function invalidSource(source: string, why: string): MlflowError {
   return MlflowError.invalidParameter(
-    `Invalid model version source: '${source}'. ${why} Edgeflow accepts 'runs:/<run_id>/<path>', 'mlflow-artifacts:/<path>' and 'models:/<model_id>' sources.`,
+    `Invalid model version source: '${source}'. ${why} Edgeflow accepts 'runs:/<run_id>/<path>', 'mlflow-artifacts:/<path>', 'models:/<model_id>' and 'models:/<name>/<version>' sources.`,
   );
 }
 
@@ -65,14 +67,19 @@ async function resolveRunsSource(
       "The path after the run id must be relative and may not contain '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
     );
   }
-  if (runId && runId !== sourceRunId) {
-    throw invalidSource(source, `It names run '${sourceRunId}' but run_id is '${runId}'.`);
-  }
-  const run = await getRunRow(ctx, validateRunId(sourceRunId));
+  // MLflow 2.12.2 checks neither that the run exists nor that run_id names the same run: it
+  // validates local sources only. The path is what matters, and it stays inside the store.
+  const run = await ctx.db
+    .select({ artifactUri: runs.artifactUri })
+    .from(runs)
+    .where(eq(runs.runUuid, validateRunId(sourceRunId)))
+    .get();
   return {
     source,
-    storageLocation: appendToUriPath(run.artifactUri ?? "", path.replace(/\/$/, "")),
-    runId: sourceRunId,
+    // Inside the run's artifacts; a run this server does not have: the source itself, as MLflow
+    // stores every runs:/ source (nothing can be downloaded from it).
+    storageLocation: run ? appendToUriPath(run.artifactUri ?? "", path.replace(/\/$/, "")) : source,
+    runId: runId || sourceRunId,
   };
 }
 
@@ -102,6 +109,33 @@ async function resolveLoggedModelSource(
   };
 }
 
+/**
+ * `models:/<name>/<version>`, what MLflow's copy_model_version sends: the version's own artifact
+ * location, as MLflow's store resolves it (already confined when that version was created).
+ */
+async function resolveVersionSource(
+  ctx: TrackingContext,
+  source: string,
+  runId?: string,
+): Promise<ResolvedSource> {
+  const match = /^models:\/([^/]+)\/(\d+)$/.exec(source);
+  if (!match) {
+    throw invalidSource(
+      source,
+      "A models:/ source names a logged model (models:/m-<32 hex digits>) or a version (models:/<name>/<version>).",
+    );
+  }
+  const row = await getModelVersionRow(ctx, match[1] as string, match[2] as string).catch(
+    (error: unknown) => {
+      throw invalidSource(
+        source,
+        `Unable to fetch model from model URI source artifact location '${source}': ${error instanceof MlflowError ? error.message : "no such version"}.`,
+      );
+    },
+  );
+  return { source, storageLocation: row.storageLocation, runId: runId || row.runId || undefined };
+}
+
 /** A model_id given with another kind of source must name a logged model that exists. */
 async function withModelId(ctx: TrackingContext, resolved: ResolvedSource, modelId?: string) {
   if (!modelId) return resolved;
@@ -116,7 +150,10 @@ export async function resolveModelSource(
   runId?: string,
   modelId?: string,
 ): Promise<ResolvedSource> {
-  if (source.startsWith(MODELS_PREFIX)) return resolveLoggedModelSource(ctx, source, runId, modelId);
+  if (source.startsWith(MODELS_PREFIX) && !source.slice(MODELS_PREFIX.length).includes("/"))
+    return resolveLoggedModelSource(ctx, source, runId, modelId);
+  if (source.startsWith(MODELS_PREFIX))
+    return withModelId(ctx, await resolveVersionSource(ctx, source, runId), modelId);
   if (source.startsWith(RUNS_PREFIX))
     return withModelId(ctx, await resolveRunsSource(ctx, source, runId), modelId);
   if (source.startsWith(ARTIFACTS_PREFIX)) {
@@ -129,8 +166,5 @@ export async function resolveModelSource(
     }
     return withModelId(ctx, { source, storageLocation: source, runId }, modelId);
   }
-  throw invalidSource(
-    source,
-    "Local paths, file:, models:/<name>/<version>, and other schemes or hosts are not accepted.",
-  );
+  throw invalidSource(source, "Local paths, file:, and other schemes or hosts are not accepted.");
 }

@@ -72,7 +72,9 @@ export async function createExperiment(
   const name = validateExperimentName(input.name);
   const tags = (input.tags ?? []).map((tag) => ({ key: tag.key, value: tag.value ?? "" }));
   for (const tag of tags) validateExperimentTag(tag.key, tag.value);
-  const location = input.artifact_location ? checkArtifactLocation(input.artifact_location) : null;
+  const location = input.artifact_location
+    ? checkArtifactLocation(input.artifact_location, ctx.artifactRoot, ctx.artifactBucket)
+    : null;
   const now = ctx.now();
   const idOfName = sql`(select ${experiments.experimentId} from ${experiments} where ${experiments.name} = ${name})`;
   try {

@@ -26,8 +26,40 @@ export interface Field<T, R extends boolean = false> extends FieldBase<T> {
   req(): Field<T, true>;
 }
 
+/**
+ * JSON numbers written with a fraction or an exponent ("9.0", "1e3") that JavaScript reads as
+ * integers: Python reads them as floats, and MLflow's messages show them so ("9.0", 'float').
+ * `parseJson` records them per holder object and key; the messages below look them up.
+ */
+const floatLiterals = new WeakMap<object, Set<string>>();
+
+function isFloatLiteral(holder: unknown, key: string): boolean {
+  return typeof holder === "object" && holder !== null && (floatLiterals.get(holder)?.has(key) ?? false);
+}
+
+/** JSON.parse, remembering which integral numbers were written as floats (see floatLiterals). */
+export function parseJson(text: string): unknown {
+  return JSON.parse(
+    text,
+    function (this: unknown, key: string, value: unknown, context?: { source?: string }) {
+      if (
+        typeof value === "number" &&
+        Number.isInteger(value) &&
+        typeof this === "object" &&
+        this !== null &&
+        /[.eE]/.test(context?.source ?? "")
+      ) {
+        const keys = floatLiterals.get(this) ?? new Set<string>();
+        keys.add(key);
+        floatLiterals.set(this, keys);
+      }
+      return value;
+    },
+  );
+}
+
 /** MLflow reports type errors with Python's type names; callers see the same hints. */
-function pythonTypeName(value: unknown): string {
+function pythonTypeName(value: unknown, isFloat = false): string {
   if (value === null) return "NoneType";
   if (Array.isArray(value)) return "list";
   switch (typeof value) {
@@ -36,7 +68,7 @@ function pythonTypeName(value: unknown): string {
     case "boolean":
       return "bool";
     case "number":
-      return Number.isInteger(value) ? "int" : "float";
+      return Number.isInteger(value) && !isFloat ? "int" : "float";
     case "object":
       return "dict";
     default:
@@ -44,16 +76,57 @@ function pythonTypeName(value: unknown): string {
   }
 }
 
-function pythonRepr(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === true) return "True";
-  if (value === false) return "False";
-  return JSON.stringify(value) ?? String(value);
+/** Python's repr of a float. */
+function pythonFloat(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e16 || (magnitude !== 0 && magnitude < 1e-4)) {
+    return value.toExponential().replace(/e([+-])(\d)$/, (_, sign, digit) => `e${sign}0${digit}`);
+  }
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
-export function invalidValue(value: unknown, name: string): MlflowError {
+/** Python's repr of a str: single quotes unless the text has one and no double quote. */
+function pythonString(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
+    .replaceAll(quote, `\\${quote}`);
+  return `${quote}${escaped}${quote}`;
+}
+
+/** Python's repr of a JSON value as json.loads gives it (dict, list, str, int, float, bool, None). */
+function pythonReprOf(value: unknown, isFloat: boolean): string {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "string") return pythonString(value);
+  if (typeof value === "number")
+    return Number.isInteger(value) && !isFloat ? String(value) : pythonFloat(value);
+  if (Array.isArray(value)) {
+    return `[${value.map((entry, i) => pythonReprOf(entry, isFloatLiteral(value, String(i)))).join(", ")}]`;
+  }
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([key, entry]) => `${pythonString(key)}: ${pythonReprOf(entry, isFloatLiteral(value, key))}`,
+    );
+    return `{${entries.join(", ")}}`;
+  }
+  return String(value);
+}
+
+/** What MLflow's f"{value}" prints: a str bare, anything else as its repr. */
+function pythonStr(value: unknown, isFloat: boolean): string {
+  return typeof value === "string" ? value : pythonReprOf(value, isFloat);
+}
+
+/** `isFloat`: the value is an integral number the request wrote as a float (see parseJson). */
+export function invalidValue(value: unknown, name: string, isFloat = false): MlflowError {
   return MlflowError.invalidParameter(
-    `Invalid value ${pythonRepr(value)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
+    `Invalid value ${pythonStr(value, isFloat)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value, isFloat)}'.${API_DOCS_HINT}`,
   );
 }
 
@@ -156,11 +229,21 @@ export const enumOf = <const E extends Record<string, number>>(numbers: E) =>
     throw invalidValue(value, name);
   });
 
-export const repeated = <T>(item: Field<T, boolean>) =>
+/**
+ * `listErrors`: an entry that does not decode is reported as the whole list's invalid value, as
+ * MLflow's log-batch does for a metric, param or tag missing a required field.
+ */
+export const repeated = <T>(item: Field<T, boolean>, { listErrors = false } = {}) =>
   field<T[]>(
     (value, name) => {
       if (!Array.isArray(value)) throw invalidValue(value, name);
-      return value.map((entry) => item.decode(entry, name));
+      if (!listErrors) return value.map((entry) => item.decode(entry, name));
+      try {
+        return value.map((entry) => item.decode(entry, name));
+      } catch (error) {
+        if (error instanceof MlflowError) throw invalidValue(value, name);
+        throw error;
+      }
     },
     (value) => (value.length === 0 ? undefined : value.map((entry) => item.encode(entry))),
     true,
@@ -215,7 +298,13 @@ export function message<S extends Spec>(spec: S): MessageField<S> {
         if (fieldSpec.required) throw missingValue(key);
         continue;
       }
-      out[key] = fieldSpec.decode(raw, key);
+      try {
+        out[key] = fieldSpec.decode(raw, key);
+      } catch (error) {
+        // "9.0" reached us as 9: say it as MLflow does.
+        if (typeof raw === "number" && isFloatLiteral(input, key)) throw invalidValue(raw, key, true);
+        throw error;
+      }
     }
     return out as Infer<S>;
   };

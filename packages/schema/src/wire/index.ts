@@ -9,3 +9,4 @@ export * from "./logged-models";
 export * from "./registry";
 export * from "./traces";
 export * from "./tracking";
+export * from "./ui";

@@ -150,11 +150,12 @@ export const LogMetric = message({
 export const LogParam = message({ ...runRef, key: string().req(), value: string() });
 export const SetTag = message({ ...runRef, key: string().req(), value: string() });
 export const DeleteTag = message({ run_id: string().req(), key: string().req() });
+// An entry missing a required field is reported as the whole list, in MLflow's words.
 export const LogBatch = message({
   run_id: string().req(),
-  metrics: repeated(Metric),
-  params: repeated(Param),
-  tags: repeated(RunTag),
+  metrics: repeated(Metric, { listErrors: true }),
+  params: repeated(Param, { listErrors: true }),
+  tags: repeated(RunTag, { listErrors: true }),
 });
 export const LogModel = message({ run_id: string().req(), model_json: string().req() });
 export const LogInputs = message({

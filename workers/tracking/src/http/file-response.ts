@@ -1,28 +1,81 @@
 import type { ArtifactObject } from "@edgeflow/core";
 
-// The handful of types MLflow's clients and UI care about; anything else downloads as bytes.
-const MIME_TYPES: Record<string, string> = {
-  txt: "text/plain",
-  log: "text/plain",
-  json: "application/json",
-  yaml: "application/x-yaml",
-  yml: "application/x-yaml",
-  csv: "text/csv",
-  tsv: "text/tab-separated-values",
+/**
+ * MLflow's mapping (mlflow/utils/mime_type_utils.py `_guess_mime_type`): these extensions — and
+ * the extension-less names MLmodel and mlproject, compared as MLflow does, case-sensitively — are
+ * text/plain; anything else is what Python's `mimetypes.guess_type` says (the common part of its
+ * table below, looked up case-insensitively as it does), and bytes when it knows nothing.
+ */
+const TEXT_EXTENSIONS = new Set([
+  "txt",
+  "log",
+  "err",
+  "cfg",
+  "conf",
+  "cnf",
+  "cf",
+  "ini",
+  "properties",
+  "prop",
+  "hocon",
+  "toml",
+  "yaml",
+  "yml",
+  "xml",
+  "json",
+  "js",
+  "py",
+  "py3",
+  "csv",
+  "tsv",
+  "md",
+  "rst",
+  "MLmodel",
+  "mlproject",
+]);
+
+// Python 3.11's mimetypes defaults for the types an artifact is likely to have.
+const PYTHON_MIME_TYPES: Record<string, string> = {
   png: "image/png",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",
+  jpe: "image/jpeg",
   gif: "image/gif",
+  bmp: "image/bmp",
+  ico: "image/vnd.microsoft.icon",
   svg: "image/svg+xml",
+  tif: "image/tiff",
+  tiff: "image/tiff",
   pdf: "application/pdf",
   html: "text/html",
   htm: "text/html",
-  parquet: "application/octet-stream",
+  css: "text/css",
+  mjs: "application/javascript",
+  zip: "application/zip",
+  tar: "application/x-tar",
+  wav: "audio/x-wav",
+  mp3: "audio/mpeg",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  wasm: "application/wasm",
+  h5: "application/x-hdf5",
 };
 
+/** The Content-Type MLflow's server gives a downloaded artifact named `path`. */
 export function guessMimeType(path: string): string {
-  const extension = path.includes(".") ? (path.split(".").pop() ?? "").toLowerCase() : "";
-  return MIME_TYPES[extension] ?? "application/octet-stream";
+  const name = path.split("/").pop() ?? "";
+  // Python's os.path.splitext: a leading dot does not start an extension.
+  const dot = name.lastIndexOf(".");
+  const extension = dot > 0 && !/^\.+$/.test(name.slice(0, dot + 1)) ? name.slice(dot + 1) : "";
+  if (TEXT_EXTENSIONS.has(extension === "" ? name : extension)) return "text/plain";
+  const lower = name.toLowerCase();
+  // guess_type("model.tar.gz") is the type under the compression ("application/x-tar").
+  const encoding = /\.(gz|bz2|xz|br|z)$/.exec(lower);
+  const inner = encoding ? lower.slice(0, -encoding[0].length) : lower;
+  if (/\.(tgz|taz|tz)$/.test(lower)) return "application/x-tar";
+  const innerDot = inner.lastIndexOf(".");
+  const type = innerDot > 0 ? PYTHON_MIME_TYPES[inner.slice(innerDot + 1)] : undefined;
+  return type ?? "application/octet-stream";
 }
 
 /**

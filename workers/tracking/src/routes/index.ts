@@ -1,14 +1,16 @@
 import { artifactRoutes, rootArtifactRoutes } from "./artifacts";
-import { authRoutes } from "./auth";
+import { authRoutes, gatewayPermissionRoutes } from "./auth";
 import { experimentRoutes } from "./experiments";
 import { gatewayRoutes } from "./gateway";
 import { gatewayInvocationRoutes } from "./gateway-invocations";
+import { graphqlRoutes } from "./graphql";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { registryRoutes } from "./registry";
 import type { Route } from "./route";
 import { runRoutes } from "./runs";
 import { otlpRoutes, traceRoutesV2, traceRoutesV3 } from "./traces";
+import { uiRoutes } from "./ui";
 
 /** Every MLflow REST endpoint this worker serves: one row each. */
 export const apiRoutes: Route[] = [
@@ -29,8 +31,16 @@ export const API_PREFIXES = ["/api/2.0", "/ajax-api/2.0"] as const;
 export const rootRoutes: Route[] = [...rootArtifactRoutes];
 export const ROOT_PREFIXES = ["", "/ajax-api/2.0/mlflow"] as const;
 
+/** Endpoints MLflow keeps for its web UI, outside its protos: served under /ajax-api/2.0 only (routes/ui.ts). */
+export { uiRoutes };
+export const UI_PREFIXES = ["/ajax-api/2.0"] as const;
+
+/** MLflow's GraphQL endpoint (routes/graphql.ts). */
+export { graphqlRoutes };
+export const GRAPHQL_PREFIXES = ["", "/ajax-api"] as const;
+
 /** Endpoints MLflow 3 declares `since` 3.0: served under /api/3.0 and /ajax-api/3.0 only. */
-export const apiRoutesV3: Route[] = [...traceRoutesV3, ...gatewayRoutes];
+export const apiRoutesV3: Route[] = [...traceRoutesV3, ...gatewayRoutes, ...gatewayPermissionRoutes];
 export const API_V3_PREFIXES = ["/api/3.0", "/ajax-api/3.0"] as const;
 
 /** OpenTelemetry's OTLP/HTTP trace export, at the path OTLP exporters use; the gateway's invocation paths. */
@@ -47,4 +57,6 @@ export const ROUTE_GROUPS: readonly { routes: readonly Route[]; prefixes: readon
   // The AI gateway's invocation paths, where each client expects them (routes/gateway-invocations.ts).
   { routes: gatewayInvocationRoutes, prefixes: [""] },
   { routes: rootRoutes, prefixes: ROOT_PREFIXES },
+  { routes: uiRoutes, prefixes: UI_PREFIXES },
+  { routes: graphqlRoutes, prefixes: GRAPHQL_PREFIXES },
 ];

@@ -1,5 +1,5 @@
 import * as core from "@edgeflow/core";
-import { endpoints as api } from "@edgeflow/schema";
+import { endpoints as api, missingValue } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import { type Route, route } from "./route";
 
@@ -56,6 +56,8 @@ export const runRoutes: Route[] = [
     return {};
   }),
   route(api.logInputs, rule.run("update"), async (input, ctx) => {
+    // MLflow 2.x requires datasets; 3.x made them optional beside models. Neither is refused.
+    if (input.datasets === undefined && input.models === undefined) throw missingValue("datasets");
     await core.logInputs(ctx, input.run_id, input.datasets ?? [], input.models ?? []);
     return {};
   }),
