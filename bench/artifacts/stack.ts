@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { applyLocalMigrations } from "../../infra/local/d1-migrations";
 import { freePort } from "../../infra/local/ports";
 import { LOCAL_S3_CREDENTIALS, type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
 import { ensureUiBuilt } from "../../infra/local/ui-build";
 import { type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
-import { runWrangler } from "../../infra/local/wrangler";
 
 export interface ArtifactStack {
   workerUrl: string;
@@ -24,7 +24,7 @@ export async function startArtifactStack(): Promise<ArtifactStack> {
   const persistTo = join(stateDir, "wrangler");
   // The tracking worker serves the UI as static assets: a fresh clone has none built yet.
   await ensureUiBuilt();
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+  await applyLocalMigrations(persistTo);
   const s3 = await startLocalS3(join(stateDir, "s3"));
   let worker: LocalWorker | undefined;
   try {

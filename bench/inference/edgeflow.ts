@@ -10,11 +10,13 @@ import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { bundleWorker } from "../../infra/local/bundle-cache";
+import { applyLocalMigrations } from "../../infra/local/d1-migrations";
 import { freePort } from "../../infra/local/ports";
 import { type LocalS3, localS3Vars, startLocalS3 } from "../../infra/local/s3-server";
 import { ensureUiBuilt } from "../../infra/local/ui-build";
-import { bundleWorker, type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
-import { projectRoot, runWrangler } from "../../infra/local/wrangler";
+import { type LocalWorker, startLocalWorker } from "../../infra/local/worker-runtime";
+import { projectRoot } from "../../infra/local/wrangler";
 import { type DelayProxy, startDelayProxy } from "../lib/delay-proxy";
 import { HttpClient } from "../lib/http";
 import { processFigures } from "../lib/processes";
@@ -124,7 +126,7 @@ export async function startEdgeflow(models: BenchModel[]): Promise<EdgeflowStack
   try {
     // The tracking worker serves the UI as static assets: a fresh clone has none built yet.
     await ensureUiBuilt();
-    await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+    await applyLocalMigrations(persistTo);
     s3 = await startLocalS3(join(stateDir, "s3"));
     const vars = { ...localS3Vars(s3), EDGEFLOW_AUTH: "off" };
     // BENCH_BUCKET_DELAY_MS: the inference worker reaches the bucket through a proxy that adds this

@@ -4,11 +4,11 @@
  */
 import { resolve } from "node:path";
 import { localAuthVars } from "./auth-vars";
+import { applyLocalMigrations } from "./d1-migrations";
 import { localS3Vars, startLocalS3 } from "./s3-server";
 import { localSecretsKey } from "./secrets-key";
 import { ensureUiBuilt } from "./ui-build";
 import { type LocalWorker, startLocalWorker } from "./worker-runtime";
-import { runWrangler } from "./wrangler";
 
 export interface LocalStack {
   tracking: LocalWorker;
@@ -38,14 +38,14 @@ export async function startLocalStack(options: {
   // Off unless EDGEFLOW_AUTH=on (wrangler.toml has it on for deployed workers).
   const auth = localAuthVars(options.environment);
   await ensureUiBuilt();
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+  await applyLocalMigrations(persistTo);
   const s3 = await startLocalS3(resolve(options.stateDir, "s3"));
   const vars = { ...localS3Vars(s3), ...auth.vars };
   // One registry per stack: two stacks side by side (tests) never bind to each other's workers.
   const registryPath = resolve(options.stateDir, "registry");
   const tracking = await startLocalWorker({
     configPath: "wrangler.toml",
-    outdir: resolve(options.stateDir, "build", "tracking"),
+
     persistTo,
     registryPath,
     port: options.port,
@@ -58,7 +58,7 @@ export async function startLocalStack(options: {
   });
   const inference = await startLocalWorker({
     configPath: "workers/inference/wrangler.toml",
-    outdir: resolve(options.stateDir, "build", "inference"),
+
     persistTo,
     registryPath,
     port: options.inferencePort,

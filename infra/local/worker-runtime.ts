@@ -9,18 +9,14 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { projectRoot, runWrangler } from "./wrangler";
+import { bundleWorker, cachedBundle } from "./bundle-cache";
+import { projectRoot } from "./wrangler";
 
 export interface LocalWorker {
   url: string;
   dispose(): Promise<void>;
   /** Stops the worker and starts it again on the same port, state kept (a crashed server coming back). */
   restart(): Promise<void>;
-}
-
-export async function bundleWorker(configPath: string, outdir: string): Promise<string> {
-  await runWrangler(["deploy", "--dry-run", "--outdir", outdir, "--config", configPath]);
-  return resolve(outdir, "index.js");
 }
 
 /**
@@ -41,7 +37,8 @@ function bundleModules(outdir: string, scriptPath: string) {
 
 export async function startLocalWorker(options: {
   configPath: string;
-  outdir: string;
+  /** Where to bundle the worker; by default the shared bundle cache (bundle-cache.ts). */
+  outdir?: string;
   persistTo: string;
   port: number;
   vars: Record<string, string>;
@@ -52,15 +49,18 @@ export async function startLocalWorker(options: {
    */
   registryPath: string;
 }): Promise<LocalWorker> {
-  const scriptPath = await bundleWorker(options.configPath, options.outdir);
+  const outdir = options.outdir ?? (await cachedBundle(options.configPath));
+  const scriptPath = options.outdir
+    ? await bundleWorker(options.configPath, outdir)
+    : resolve(outdir, "index.js");
   const configPath = resolve(projectRoot, options.configPath);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   const settings = {
     ...workerOptions,
     // The name service bindings use to find it in the registry (wrangler.toml's `name`).
     name: unstable_readConfig({ config: configPath }).name,
-    ...bundleModules(options.outdir, scriptPath),
-    modulesRoot: options.outdir,
+    ...bundleModules(outdir, scriptPath),
+    modulesRoot: outdir,
     bindings: { ...workerOptions.bindings, ...options.vars },
     host: "127.0.0.1",
     port: options.port,

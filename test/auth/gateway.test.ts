@@ -213,6 +213,22 @@ function cases(w: World): Case[] {
       body: { ...endpointRef, key: "team" },
       exact: true,
     },
+    // bindings: EDIT on the endpoint to make or remove one, READ to list them (MLflow 3.11)
+    {
+      need: "update",
+      method: "POST",
+      path: `${G}/endpoints/bindings/create`,
+      body: () => ({ ...endpointRef, resource_type: "scorer", resource_id: `judge-${crypto.randomUUID()}` }),
+      exact: true,
+    },
+    // Allowed callers past the check get the handler's 404 (no such binding), the others a 403.
+    {
+      need: "update",
+      method: "DELETE",
+      path: `${G}/endpoints/bindings/delete`,
+      body: { ...endpointRef, resource_type: "scorer", resource_id: "judge-none" },
+    },
+    { need: "read", method: "GET", path: `${G}/endpoints/bindings/list`, query: endpointRef, exact: true },
     // sharing needs MANAGE
     {
       need: "manage",
@@ -259,6 +275,14 @@ function cases(w: World): Case[] {
       method: "POST",
       path: "/v1/chat/completions",
       body: { model: w.endpoint, ...chat },
+      exact: true,
+    },
+    // MLflow 2.x's web-UI proxy: the proxied call is checked as if made directly.
+    {
+      need: "use",
+      method: "POST",
+      path: "/ajax-api/2.0/mlflow/gateway-proxy",
+      body: { gateway_path: `gateway/${w.endpoint}/invocations`, json_data: chat },
       exact: true,
     },
     // The stand-in serves chat and embeddings only: past the check, completions is the provider's error.
@@ -352,6 +376,19 @@ describe("gateway permissions", () => {
     expect((await read("READ")).status).toBe(200);
     expect((await invoke("READ")).status).toBe(403);
     expect((await invoke("EDIT")).status).toBe(200);
+    // MLflow 3.11's fifth level as the default: gateway endpoints become invocable, experiments
+    // readable and no more (USE means READ for them).
+    expect((await read("USE")).status).toBe(200);
+    expect((await invoke("USE")).status).toBe(200);
+    const experimentId = await newExperiment(w.creator);
+    const useDefault = authEnv({ EDGEFLOW_DEFAULT_PERMISSION: "USE" });
+    const experiment = (method: string, path: string, body?: unknown, query?: Record<string, string>) =>
+      call(method, `/api/2.0/mlflow/experiments/${path}`, { as, body, query, env: useDefault });
+    expect((await experiment("GET", "get", undefined, { experiment_id: experimentId })).status).toBe(200);
+    expect(
+      (await experiment("POST", "update", { experiment_id: experimentId, new_name: `x-${experimentId}` }))
+        .status,
+    ).toBe(403);
     // An explicit grant beats the default: NO_PERMISSIONS stays shut under a READ default.
     const shut = await call("GET", `${G}/endpoints/get`, {
       as: w.users.NO_PERMISSIONS,
@@ -518,6 +555,84 @@ describe("gateway permissions", () => {
       message:
         "Invalid permission 'USE'. Valid permissions are: ('READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS')",
     });
+  });
+
+  it("lists bindings without an endpoint_id only for the endpoints the caller may read", async () => {
+    const w = await setUp();
+    await ok("POST", `${G}/endpoints/bindings/create`, w.creator, {
+      endpoint_id: w.endpointId,
+      resource_type: "scorer",
+      resource_id: "listed-judge",
+    });
+    for (const [level, who] of callers(w)) {
+      const reply = await call<{ bindings?: { endpoint_id: string }[] }>(
+        "GET",
+        `${G}/endpoints/bindings/list`,
+        {
+          as: who,
+          query: { resource_id: "listed-judge" },
+        },
+      );
+      expect([level, reply.status]).toEqual([level, 200]);
+      const ids = (reply.body.bindings ?? []).map((b) => b.endpoint_id);
+      expect([level, ids.includes(w.endpointId)]).toEqual([level, ALLOWS[level].includes("read")]);
+    }
+  });
+
+  it("lets only admins change budget policies, and any signed-in user read them (MLflow 3.11)", async () => {
+    const w = await setUp();
+    const policy = {
+      budget_unit: "USD",
+      budget_amount: 1000,
+      duration: { unit: "DAYS", value: 1 },
+      target_scope: "GLOBAL",
+      budget_action: "ALERT",
+    };
+    const { budget_policy } = await ok<{ budget_policy: { budget_policy_id: string } }>(
+      "POST",
+      `${G}/budgets/create`,
+      ADMIN,
+      policy,
+    );
+    const ref = { budget_policy_id: budget_policy.budget_policy_id };
+    const changes = [
+      { method: "POST", path: `${G}/budgets/create`, body: policy },
+      { method: "POST", path: `${G}/budgets/update`, body: { ...ref, budget_amount: 5 } },
+      { method: "DELETE", path: `${G}/budgets/delete`, body: ref },
+    ];
+    const reads = [
+      { path: `${G}/budgets/get`, query: ref },
+      { path: `${G}/budgets/list`, query: {} },
+      { path: `${G}/budgets/windows`, query: {} },
+    ];
+    for (const c of changes) {
+      expect([c.path, (await call(c.method, c.path, { body: c.body })).status]).toEqual([c.path, 401]);
+    }
+    for (const r of reads) {
+      expect([r.path, (await call("GET", r.path, { query: r.query })).status]).toEqual([r.path, 401]);
+    }
+    for (const [level, who] of callers(w).filter(([level]) => level !== "ADMIN")) {
+      for (const c of changes) {
+        const reply = await call<{ error_code?: string; message?: string }>(c.method, c.path, {
+          as: who,
+          body: c.body,
+        });
+        expect([level, c.path, reply.status, reply.body]).toEqual([
+          level,
+          c.path,
+          403,
+          { error_code: "PERMISSION_DENIED", message: "Permission denied: only an admin may do this." },
+        ]);
+      }
+      for (const r of reads) {
+        const reply = await call("GET", r.path, { as: who, query: r.query });
+        expect([level, r.path, reply.status]).toEqual([level, r.path, 200]);
+      }
+    }
+    expect(
+      (await call("POST", `${G}/budgets/update`, { ...asAdmin, body: { ...ref, budget_amount: 5 } })).status,
+    ).toBe(200);
+    expect((await call("DELETE", `${G}/budgets/delete`, { ...asAdmin, body: ref })).status).toBe(200);
   });
 
   it("deletes only with MANAGE, and a resource's permissions go with it", async () => {

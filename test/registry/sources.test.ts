@@ -64,7 +64,6 @@ describe("model version sources", () => {
       "mlflow-artifacts:///etc/passwd",
       "mlflow-artifacts:/",
       "mlflow-artifacts:",
-      "mlflow-artifacts:/0//x",
       "mlflow-artifacts:/0/x\\..\\y",
       "mlflow-artifacts:/0/x\u0000",
     ];
@@ -75,6 +74,21 @@ describe("model version sources", () => {
         body: { error_code: "INVALID_PARAMETER_VALUE" },
       });
       expect(String(response.body.message), source).toContain("Invalid model version source");
+    }
+    // MLflow's own words where MLflow refuses the same source, which its clients and tests match.
+    for (const source of [
+      "mlflow-artifacts:/models/../../../",
+      "mlflow-artifacts:/0/a%2F..%2F..%2Fb",
+      `runs:/${runId}/../x`,
+    ]) {
+      expect(String((await create(name, source)).body.message), source).toContain(
+        "If supplying a source as an http, https, local file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references present.",
+      );
+    }
+    for (const source of ["/srv/models", "etc/passwd", "file:///etc/passwd"]) {
+      expect(String((await create(name, source, { run_id: runId })).body.message), source).toContain(
+        "To use a local path as a model version source, the run_id request parameter has to be specified",
+      );
     }
     // Nothing was created along the way.
     expect((await get("model-versions/get", { name, version: "1" })).status).toBe(404);
@@ -91,6 +105,12 @@ describe("model version sources", () => {
       [`runs:/${runId}/my..model`, `${artifactUri}/my..model`],
       ["mlflow-artifacts:/0/abc/artifacts/model", "mlflow-artifacts:/0/abc/artifacts/model"],
       ["mlflow-artifacts:/some/where/", "mlflow-artifacts:/some/where/"],
+      // MLflow 2.12.2 reads repeated slashes as one (test_create_model_version_with_non_local_source).
+      ["mlflow-artifacts:/0//x", "mlflow-artifacts:/0/x"],
+      ["mlflow-artifacts:/models///", "mlflow-artifacts:/models"],
+      ["mlflow-artifacts:/models/foo///bar", "mlflow-artifacts:/models/foo/bar"],
+      ["mlflow-artifacts:/models/artifact/..../", "mlflow-artifacts:/models/artifact/..../"],
+      [`runs:/${runId}/a//b/`, `${artifactUri}/a/b`],
     ];
     for (const [index, [source, location]] of accepted.entries()) {
       const response = await create(name, source);

@@ -3,7 +3,9 @@
  * OpenAI stand-in (test/setup/llm-server.ts) that the tracking worker may reach because
  * EDGEFLOW_OUTBOUND_ALLOW names it: create a secret and an endpoint through the form, see the
  * secret masked, chat in the playground with the answer streamed, a refused duplicate shown inline,
- * a fallback added, a stream that breaks off and a Stop, then the endpoint deleted.
+ * a fallback added; the limit, the primaries' weights and the fallback order edited and checked
+ * through the API, a refused limit or weight shown with the API's message and nothing changed; a
+ * Workers AI secret with an account_id; a stream that breaks off and a Stop, then the endpoint deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLlmServer } from "../setup/llm-server";
@@ -48,6 +50,29 @@ async function endpointVia(name: string, modelName: string): Promise<void> {
     name,
     model_configs: [{ model_definition_id: model_definition.model_definition_id, linkage_type: "PRIMARY" }],
   });
+}
+
+interface EndpointGot {
+  endpoint_id: string;
+  tags?: { key: string; value: string }[];
+  routing_strategy?: string;
+  fallback_config?: { strategy?: string; max_attempts?: number };
+  model_mappings: {
+    model_definition_id: string;
+    linkage_type: string;
+    weight: number;
+    fallback_order?: number;
+    model_definition: { model_name: string };
+  }[];
+}
+
+/** The endpoint as the store API answers it (GET endpoints/get). */
+async function getVia(name: string): Promise<EndpointGot> {
+  const { endpoint } = await world.api.call<{ endpoint: EndpointGot }>(
+    "GET",
+    `${G}/endpoints/get?name=${encodeURIComponent(name)}`,
+  );
+  return endpoint;
 }
 
 describe("AI gateway UI", () => {
@@ -164,6 +189,137 @@ describe("AI gateway UI", () => {
     await world.shot("gateway-05-fallback");
   });
 
+  it("edits the limit, the primaries' weights and the fallback order; the API has the change", async () => {
+    const { page } = world;
+    await page.goto(`${world.url}/ai-gateway/chat?tab=edit`);
+    const form = page.getByTestId("endpoint-form");
+    // A second primary, moved up beside the first; a second fallback, moved ahead of the first.
+    await form.getByRole("button", { name: "Add primary" }).click();
+    await form.getByTestId("model-row-2").getByLabel("Model name").fill("gpt-second");
+    await form.getByTestId("model-row-2").getByRole("button", { name: "Up" }).click();
+    expect(await form.getByTestId("model-row-1").getByLabel("Model name").inputValue()).toBe("gpt-second");
+    await form.getByRole("button", { name: "Add fallback" }).click();
+    await form.getByTestId("model-row-3").getByLabel("Model name").fill("gpt-last-resort");
+    await form.getByTestId("model-row-3").getByRole("button", { name: "Up" }).click();
+    await form.getByTestId("model-row-0").getByLabel("Weight").fill("3");
+    await form.getByTestId("model-row-1").getByLabel("Weight").fill("1");
+    expect(await form.getByTestId("model-row-0").getByTestId("share").textContent()).toBe("75%");
+    await form.getByTestId("limit").getByLabel("Limit period").selectOption("minute");
+    await form.getByTestId("limit").getByLabel("Limit calls").fill("100");
+    await world.shot("gateway-06-edit-form");
+    await form.getByRole("button", { name: "Save endpoint" }).click();
+    await page
+      .getByRole("row", { name: /Primary 1/ })
+      .getByText(/weight 3 · 75%/)
+      .waitFor();
+    await page.getByRole("row", { name: /Limit/ }).getByText("100 / minute").waitFor();
+
+    const endpoint = await getVia("chat");
+    expect(endpoint.tags).toContainEqual({ key: "limit", value: '{"calls":100,"renewal_period":"minute"}' });
+    expect(endpoint.routing_strategy).toBe("REQUEST_BASED_TRAFFIC_SPLIT");
+    expect(endpoint.fallback_config).toEqual({ strategy: "SEQUENTIAL", max_attempts: 2 });
+    const primaries = endpoint.model_mappings.filter((m) => m.linkage_type === "PRIMARY");
+    expect(primaries.map((m) => [m.model_definition.model_name, m.weight]).sort()).toEqual([
+      ["gpt-second", 1],
+      ["gpt-stand-in", 3],
+    ]);
+    const fallbacks = endpoint.model_mappings
+      .filter((m) => m.linkage_type === "FALLBACK")
+      .sort((a, b) => Number(a.fallback_order) - Number(b.fallback_order));
+    expect(fallbacks.map((m) => m.model_definition.model_name)).toEqual(["gpt-last-resort", "gpt-backup"]);
+    await world.shot("gateway-07-edited");
+  });
+
+  it("shows the API's message for a bad limit or weight, keeps the input, and changes nothing", async () => {
+    const { page } = world;
+    const form = page.getByTestId("endpoint-form");
+    const calls = form.getByTestId("limit").getByLabel("Limit calls");
+    expect(await calls.inputValue()).toBe("100");
+    await calls.fill("0");
+    await form.getByRole("button", { name: "Save endpoint" }).click();
+    const error = form.getByRole("alert");
+    await error.getByText("INVALID_PARAMETER_VALUE").waitFor();
+    expect(await error.textContent()).toContain('Invalid limit "{\\"calls\\":0');
+    expect(await error.textContent()).toContain("positive integer");
+    expect(await calls.inputValue()).toBe("0");
+    await world.shot("gateway-08-bad-limit");
+
+    // A new limit with a weight the API will not take: the limit is put back as it was.
+    await calls.fill("50");
+    await form.getByTestId("model-row-1").getByLabel("Weight").fill("lots");
+    await form.getByRole("button", { name: "Save endpoint" }).click();
+    await error.getByText(/Invalid value lots for parameter 'weight'/).waitFor();
+    expect(await form.getByTestId("model-row-1").getByLabel("Weight").inputValue()).toBe("lots");
+    expect(await calls.inputValue()).toBe("50");
+    const unchanged = await getVia("chat");
+    expect(unchanged.tags).toContainEqual({ key: "limit", value: '{"calls":100,"renewal_period":"minute"}' });
+    expect(unchanged.model_mappings.map((m) => m.weight).sort()).toEqual([1, 1, 1, 3]);
+    await world.shot("gateway-09-bad-weight");
+
+    // Fixed, and the limit removed.
+    await form.getByTestId("model-row-1").getByLabel("Weight").fill("2");
+    await form.getByTestId("limit").getByLabel("Limit period").selectOption("none");
+    await form.getByRole("button", { name: "Save endpoint" }).click();
+    await page.getByRole("row", { name: /Limit/ }).getByText("none").waitFor();
+    const fixed = await getVia("chat");
+    expect(fixed.tags ?? []).toEqual([]);
+    expect(fixed.model_mappings.find((m) => m.model_definition.model_name === "gpt-second")?.weight).toBe(2);
+  });
+
+  it("creates a Workers AI secret with an account_id and an endpoint with a limit", async () => {
+    const { page } = world;
+    await page.goto(`${world.url}/ai-gateway?new=1`);
+    const form = page.getByTestId("endpoint-form");
+    await form.getByLabel("Endpoint name").fill("workers-ai");
+    const row = form.getByTestId("model-row-0");
+    await row.getByLabel("Provider").selectOption("cloudflare");
+    await row.getByLabel("Model name").fill("@cf/meta/llama-3.1-8b-instruct");
+    await row.getByLabel("Secret", { exact: true }).selectOption("new");
+    expect(await row.getByLabel("API base").count()).toBe(0);
+    await row.getByLabel("Secret name").fill("workers-ai-token");
+    await row.getByLabel("Secret value").fill("cf-token-0123456789");
+    await row.getByLabel("Account ID").fill("0123456789abcdef");
+    await form.getByTestId("limit").getByLabel("Limit period").selectOption("second");
+    await form.getByTestId("limit").getByLabel("Limit calls").fill("0");
+    await form.getByRole("button", { name: "Create endpoint" }).click();
+    await form
+      .getByRole("alert")
+      .getByText(/Invalid limit/)
+      .waitFor();
+    // Refused: the secret, definition and endpoint made on the way are gone again; the form is as typed.
+    const { secrets } = await world.api.call<{ secrets: { secret_name: string }[] }>(
+      "GET",
+      `${G}/secrets/list`,
+    );
+    expect(secrets.map((x) => x.secret_name)).toEqual(["stand-in-key"]);
+    const missing = await fetch(`${world.url}${G}/endpoints/get?name=workers-ai`);
+    expect(missing.status).toBe(404);
+    expect(await row.getByLabel("Account ID").inputValue()).toBe("0123456789abcdef");
+
+    await form.getByTestId("limit").getByLabel("Limit calls").fill("10");
+    await form.getByRole("button", { name: "Create endpoint" }).click();
+    const listed = page.getByTestId("endpoints").getByRole("row").filter({ hasText: "workers-ai" });
+    await listed.getByText("10 / second").waitFor();
+    await page.getByTestId("secrets").getByText("account_id: 0123456789abcdef").waitFor();
+    await world.shot("gateway-10-workers-ai");
+    const created = await getVia("workers-ai");
+    expect(created.tags).toContainEqual({ key: "limit", value: '{"calls":10,"renewal_period":"second"}' });
+    const { secrets: after } = await world.api.call<{
+      secrets: { secret_name: string; provider: string; auth_config?: Record<string, string> }[];
+    }>("GET", `${G}/secrets/list`);
+    expect(after.find((x) => x.secret_name === "workers-ai-token")).toMatchObject({
+      provider: "cloudflare",
+      auth_config: { account_id: "0123456789abcdef" },
+    });
+    // Gone again, so the delete test below sees only its own endpoints' definitions.
+    await world.api.call("DELETE", `${G}/endpoints/delete`, { endpoint_id: created.endpoint_id });
+    for (const m of created.model_mappings) {
+      await world.api.call("DELETE", `${G}/model-definitions/delete`, {
+        model_definition_id: m.model_definition_id,
+      });
+    }
+  });
+
   it("shows a stream that breaks off as an error, and stops a call on Stop", async () => {
     const { page } = world;
     await endpointVia("broken", "broken-stream");
@@ -174,7 +330,7 @@ describe("AI gateway UI", () => {
     const error = playground.getByRole("alert");
     await error.getByText("TEMPORARILY_UNAVAILABLE").waitFor();
     expect(await error.textContent()).toContain("broke off");
-    await world.shot("gateway-06-stream-error");
+    await world.shot("gateway-11-stream-error");
 
     await endpointVia("slow", "slow"); // the stand-in waits 5 s before answering
     await page.goto(`${world.url}/ai-gateway/slow`);

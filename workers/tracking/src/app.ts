@@ -94,6 +94,7 @@ export async function handleRequest(
         auth,
         gateway: gatewayOf(env),
         waitUntil: (work) => after.waitUntil(work),
+        subrequest: (inner) => handleRequest(inner, env, after),
       }),
     );
   } catch (error) {

@@ -20,6 +20,8 @@ export interface RequestContext extends Landing {
   gateway: GatewaySettings;
   /** Work that goes on after the response (the Workers ExecutionContext's waitUntil). */
   waitUntil(work: Promise<unknown>): void;
+  /** Serves another request in this worker, through the same gate (the UI's gateway proxy). */
+  subrequest(request: Request): Promise<Response>;
 }
 
 /** What Workers AI's binding offers the gateway: `run(model, inputs)`, an answer or an event stream. */

@@ -25,7 +25,7 @@ import { allows, type Need, permissionDenied } from "./permissions";
  */
 export interface Caller {
   principal: Principal;
-  defaultPermission: PermissionName;
+  defaultPermission: GatewayPermissionName;
 }
 
 const LEVEL_NEEDED: Record<Need, GatewayPermissionName> = {

@@ -1,4 +1,8 @@
-import { experimentPermissions, type PermissionName, registeredModelPermissions } from "@edgeflow/schema";
+import {
+  experimentPermissions,
+  type GatewayPermissionName,
+  registeredModelPermissions,
+} from "@edgeflow/schema";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { allows, READABLE_PERMISSIONS } from "./permissions";
 
@@ -15,7 +19,7 @@ export interface ReadScope {
 
 const readable = sql.raw(READABLE_PERMISSIONS.map((name) => `'${name}'`).join(", "));
 
-export function readScopeOf(userId: number, defaultPermission: PermissionName): ReadScope {
+export function readScopeOf(userId: number, defaultPermission: GatewayPermissionName): ReadScope {
   // With a readable default, only an explicit non-reading permission hides a resource; otherwise
   // only an explicit reading permission shows one.
   const byDefault = allows(defaultPermission, "read");

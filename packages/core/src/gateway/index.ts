@@ -1,3 +1,5 @@
+export * from "./bindings";
+export * from "./budgets";
 export * from "./limits";
 export * from "./providers/index";
 export * from "./routing";

@@ -40,13 +40,24 @@ function invalidSource(source: string, why: string): MlflowError {
 }
 
 /**
- * A relative path inside the store: confined (no '.', '..', '%', '?', '#', ';', '\', NUL) and no
- * empty segments, which would make "a//b" another spelling of "a/b" (or "//host" an authority).
- * A single trailing slash is allowed.
+ * MLflow 2.12.2's refusal of a source with relative references (handlers.py
+ * _validate_non_local_source_contains_relative_paths), in its words: clients match on them.
  */
-function isStoreRelativePath(path: string): boolean {
-  const segments = (path.endsWith("/") ? path.slice(0, -1) : path).split("/");
-  return isConfinedStorePath(path) && segments.every((segment) => segment !== "");
+function relativeReferences(source: string): MlflowError {
+  return MlflowError.invalidParameter(
+    `Invalid model version source: '${source}'. If supplying a source as an http, https, local file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references present. Please provide an absolute path.`,
+  );
+}
+
+/**
+ * A path inside the store as MLflow reads it: repeated slashes are one ("a//b" is "a/b") and
+ * trailing ones go, which is the spelling stored as the version's location. Undefined when the
+ * path is not confined (no '.', '..', '%', '?', '#', ';', '\', NUL) or starts with a slash, which
+ * would make it an authority ("//host") or a root.
+ */
+function storeRelativePath(path: string): string | undefined {
+  if (path.startsWith("/") || !isConfinedStorePath(path)) return undefined;
+  return path.replace(/\/+/g, "/").replace(/\/$/, "");
 }
 
 async function resolveRunsSource(
@@ -61,10 +72,12 @@ async function resolveRunsSource(
   if (sourceRunId === "" || !/^[\w-]+$/.test(sourceRunId)) {
     throw invalidSource(source, "A runs:/ source names a run: runs:/<run_id>/<path>.");
   }
-  if (path !== "" && !isStoreRelativePath(path)) {
+  const inRun = path === "" ? "" : storeRelativePath(path);
+  if (inRun === undefined) {
+    if (!path.startsWith("/")) throw relativeReferences(source);
     throw invalidSource(
       source,
-      "The path after the run id must be relative and may not contain '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
+      "The path after the run id must be relative and may not contain '.', '..', '%', '?', '#', ';', backslashes or NUL.",
     );
   }
   // MLflow 2.12.2 checks neither that the run exists nor that run_id names the same run: it
@@ -78,7 +91,7 @@ async function resolveRunsSource(
     source,
     // Inside the run's artifacts; a run this server does not have: the source itself, as MLflow
     // stores every runs:/ source (nothing can be downloaded from it).
-    storageLocation: run ? appendToUriPath(run.artifactUri ?? "", path.replace(/\/$/, "")) : source,
+    storageLocation: run ? appendToUriPath(run.artifactUri ?? "", inRun) : source,
     runId: runId || sourceRunId,
   };
 }
@@ -157,14 +170,32 @@ export async function resolveModelSource(
   if (source.startsWith(RUNS_PREFIX))
     return withModelId(ctx, await resolveRunsSource(ctx, source, runId), modelId);
   if (source.startsWith(ARTIFACTS_PREFIX)) {
-    const path = source.slice(ARTIFACTS_PREFIX.length);
-    if (path === "" || !isStoreRelativePath(path)) {
+    const raw = source.slice(ARTIFACTS_PREFIX.length);
+    const path = storeRelativePath(raw);
+    if (path === undefined || path === "") {
+      if (raw !== "" && !raw.startsWith("/")) throw relativeReferences(source);
       throw invalidSource(
         source,
-        "An mlflow-artifacts: source needs a path in this server's store (no host), without '.', '..', empty segments, '%', '?', '#', ';', backslashes or NUL.",
+        "An mlflow-artifacts: source needs a path in this server's store (no host), without '.', '..', '%', '?', '#', ';', backslashes or NUL.",
       );
     }
-    return withModelId(ctx, { source, storageLocation: source, runId }, modelId);
+    // Stored as given, as MLflow stores it; a spelling with repeated slashes as the path it means.
+    const storageLocation = raw.includes("//") ? `${ARTIFACTS_PREFIX}${path}` : source;
+    return withModelId(ctx, { source, storageLocation, runId }, modelId);
   }
-  throw invalidSource(source, "Local paths, file:, and other schemes or hosts are not accepted.");
+  if (isLocalPath(source)) {
+    // MLflow's words (handlers.py _validate_source); no local path is ever inside a run's
+    // artifacts here, since they all live in the bucket.
+    throw invalidSource(
+      source,
+      "To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id. Edgeflow keeps every run's artifacts in its bucket, so no local path is.",
+    );
+  }
+  throw invalidSource(source, "Other schemes and hosts are not accepted.");
+}
+
+/** What MLflow's is_local_uri calls local: no scheme, or file:. */
+function isLocalPath(source: string): boolean {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(source)?.[1];
+  return scheme === undefined || scheme.toLowerCase() === "file";
 }

@@ -106,3 +106,59 @@ export const gatewayRateWindows = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.windowStart] })],
 );
+
+/**
+ * Which MLflow resources (MLflow 3.11: scorers) use which endpoint, keyed by (endpoint_id,
+ * resource_type, resource_id) as MLflow's `endpoint_bindings`; they go with their endpoint.
+ */
+export const gatewayEndpointBindings = sqliteTable(
+  "gateway_endpoint_bindings",
+  {
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => gatewayEndpoints.endpointId, { onDelete: "cascade" }),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUpdatedAt: integer("last_updated_at").notNull(),
+    createdBy: text("created_by"),
+    lastUpdatedBy: text("last_updated_by"),
+    displayName: text("display_name"),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.resourceType, t.resourceId] })],
+);
+
+/**
+ * MLflow 3.11's budget policies (`budget_policies`): a USD amount per fixed window of
+ * `duration_value` `duration_unit`s, whose spend REJECTs calls (429) or only ALERTs once reached.
+ * Ids are `bp-` + 32 hex.
+ */
+export const gatewayBudgetPolicies = sqliteTable("gateway_budget_policies", {
+  budgetPolicyId: text("budget_policy_id").primaryKey(),
+  budgetUnit: text("budget_unit").notNull(),
+  budgetAmount: real("budget_amount").notNull(),
+  durationUnit: text("duration_unit").notNull(),
+  durationValue: integer("duration_value").notNull(),
+  targetScope: text("target_scope").notNull(),
+  budgetAction: text("budget_action").notNull(),
+  createdAt: integer("created_at").notNull(),
+  lastUpdatedAt: integer("last_updated_at").notNull(),
+  createdBy: text("created_by"),
+  lastUpdatedBy: text("last_updated_by"),
+});
+
+/**
+ * Spend per budget policy per window (MLflow keeps it in its tracker's memory and rebuilds it
+ * from traces' costs): one upsert per priced call, shared by every isolate.
+ */
+export const gatewayBudgetWindows = sqliteTable(
+  "gateway_budget_windows",
+  {
+    budgetPolicyId: text("budget_policy_id")
+      .notNull()
+      .references(() => gatewayBudgetPolicies.budgetPolicyId, { onDelete: "cascade" }),
+    windowStart: integer("window_start").notNull(),
+    spend: real("spend").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.budgetPolicyId, t.windowStart] })],
+);

@@ -19,6 +19,13 @@ import {
 export const RoutingStrategies = numbered(["ROUTING_STRATEGY_UNSPECIFIED", "REQUEST_BASED_TRAFFIC_SPLIT"], 0);
 export const FallbackStrategies = numbered(["FALLBACK_STRATEGY_UNSPECIFIED", "SEQUENTIAL"], 0);
 export const LinkageTypes = numbered(["LINKAGE_TYPE_UNSPECIFIED", "PRIMARY", "FALLBACK"], 0);
+export const BudgetDurationUnits = numbered(
+  ["DURATION_UNIT_UNSPECIFIED", "MINUTES", "HOURS", "DAYS", "WEEKS", "MONTHS"],
+  0,
+);
+export const BudgetTargetScopes = numbered(["TARGET_SCOPE_UNSPECIFIED", "GLOBAL", "WORKSPACE"], 0);
+export const BudgetActions = numbered(["BUDGET_ACTION_UNSPECIFIED", "ALERT", "REJECT"], 0);
+export const BudgetUnits = numbered(["BUDGET_UNIT_UNSPECIFIED", "USD"], 0);
 
 // --- entities -------------------------------------------------------------------------------
 
@@ -169,6 +176,86 @@ export const SetGatewayEndpointTag = message({
 });
 export const DeleteGatewayEndpointTag = message({ endpoint_id: string().req(), key: string().req() });
 
+// --- endpoint bindings and budget policies -------------------------------------------------
+
+export const GatewayEndpointBinding = message({
+  endpoint_id: string(),
+  resource_type: string(),
+  resource_id: string(),
+  created_at: int64(),
+  last_updated_at: int64(),
+  created_by: string(),
+  last_updated_by: string(),
+  display_name: string(),
+});
+export const CreateGatewayEndpointBinding = message({
+  endpoint_id: string().req(),
+  resource_type: string().req(),
+  resource_id: string().req(),
+  created_by: string(),
+});
+export const CreateGatewayEndpointBindingResponse = message({ binding: GatewayEndpointBinding });
+export const DeleteGatewayEndpointBinding = message({
+  endpoint_id: string().req(),
+  resource_type: string().req(),
+  resource_id: string().req(),
+});
+export const ListGatewayEndpointBindings = message({
+  endpoint_id: string(),
+  resource_type: string(),
+  resource_id: string(),
+});
+export const ListGatewayEndpointBindingsResponse = message({ bindings: repeated(GatewayEndpointBinding) });
+
+/** A fixed window's length: `value` `unit`s (int32 in the proto). */
+export const BudgetDuration = message({ unit: enumOf(BudgetDurationUnits), value: int64() });
+export const GatewayBudgetPolicy = message({
+  budget_policy_id: string(),
+  budget_unit: enumOf(BudgetUnits),
+  budget_amount: double(),
+  duration: BudgetDuration,
+  target_scope: enumOf(BudgetTargetScopes),
+  budget_action: enumOf(BudgetActions),
+  created_by: string(),
+  created_at: int64(),
+  last_updated_by: string(),
+  last_updated_at: int64(),
+});
+export const CreateGatewayBudgetPolicy = message({
+  budget_unit: enumOf(BudgetUnits).req(),
+  budget_amount: double().req(),
+  duration: BudgetDuration.req(),
+  target_scope: enumOf(BudgetTargetScopes).req(),
+  budget_action: enumOf(BudgetActions).req(),
+  created_by: string(),
+});
+export const GatewayBudgetPolicyRef = message({ budget_policy_id: string().req() });
+export const UpdateGatewayBudgetPolicy = message({
+  budget_policy_id: string().req(),
+  budget_unit: enumOf(BudgetUnits),
+  budget_amount: double(),
+  duration: BudgetDuration,
+  target_scope: enumOf(BudgetTargetScopes),
+  budget_action: enumOf(BudgetActions),
+  updated_by: string(),
+});
+export const GatewayBudgetPolicyResponse = message({ budget_policy: GatewayBudgetPolicy });
+export const ListGatewayBudgetPolicies = message({ max_results: int64(), page_token: string() });
+export const ListGatewayBudgetPoliciesResponse = message({
+  budget_policies: repeated(GatewayBudgetPolicy),
+  next_page_token: string(),
+});
+export const BudgetWindow = message({
+  budget_policy_id: string(),
+  window_start_ms: int64(),
+  window_end_ms: int64(),
+  current_spend: double(),
+});
+export const ListGatewayBudgetWindowsResponse = message({ windows: repeated(BudgetWindow) });
+
+export type GatewayEndpointBindingWire = Infer<typeof GatewayEndpointBinding.spec>;
+export type GatewayBudgetPolicyWire = Infer<typeof GatewayBudgetPolicy.spec>;
+export type BudgetWindowWire = Infer<typeof BudgetWindow.spec>;
 export type GatewaySecretInfoWire = Infer<typeof GatewaySecretInfo.spec>;
 export type GatewayModelDefinitionWire = Infer<typeof GatewayModelDefinition.spec>;
 export type GatewayEndpointWire = Infer<typeof GatewayEndpoint.spec>;

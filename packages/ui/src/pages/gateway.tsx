@@ -6,7 +6,7 @@ import { ApiError } from "../api/client";
 import {
   type GatewayEndpointWire,
   type GatewaySecretInfoWire,
-  limitOf,
+  limitText,
   listEndpoints,
   listSecrets,
 } from "../api/gateway";
@@ -21,6 +21,10 @@ type Mapping = NonNullable<GatewayEndpointWire["model_mappings"]>[number];
 
 const modelOf = (m: Mapping) =>
   `${m.model_definition?.provider ?? "?"}/${m.model_definition?.model_name ?? "?"}`;
+
+/** A primary with its weight when the endpoint splits traffic between several. */
+const weighted = (m: Mapping, all: Mapping[]) =>
+  all.length > 1 ? `${modelOf(m)} (${m.weight ?? 1})` : modelOf(m);
 
 /** Secrets visible to this caller: none (not an error) when the server says admins only. */
 export function useSecrets(): Async<GatewaySecretInfoWire[]> & { reload: () => void } {
@@ -69,13 +73,13 @@ function EndpointTable(props: { endpoints: GatewayEndpointWire[]; secrets: Gatew
               <td>
                 <Link href={`/ai-gateway/${encodeURIComponent(e.name ?? "")}`}>{e.name}</Link>
               </td>
-              <td>{primaries.map(modelOf).join(", ")}</td>
+              <td>{primaries.map((m) => weighted(m, primaries)).join(", ")}</td>
               <td>
                 <SecretCell mapping={primaries[0]} secrets={props.secrets} />
               </td>
               <td>{fallbacks.map(modelOf).join(" → ")}</td>
               <td>
-                <code>{limitOf(e) ?? ""}</code>
+                <code>{limitText(e)}</code>
               </td>
               <td>{formatTime(e.created_at)}</td>
               <td>{formatTime(e.last_updated_at)}</td>

@@ -224,5 +224,14 @@ export const gatewayEndpointUpdate: Access = {
   kind: "all",
   rules: [gatewayEndpoint("update"), gateway("modelDefinition", "use", configuredDefinitions)],
 };
+/**
+ * endpoints/bindings/list: READ on the endpoint it names (MLflow 3.11's
+ * validate_can_read_gateway_endpoint). Without an `endpoint_id` it passes and the handler keeps
+ * the bindings of readable endpoints only (MLflow answers a non-admin 400 for the missing id).
+ */
+export const gatewayEndpointBindingList = gateway("endpoint", "read", optionalField("endpoint_id"));
+/** Budget policies: changed by admins only (MLflow 3.11's sender_is_admin); read by any signed-in user. */
+export const gatewayBudgetChange = ADMIN;
+export const gatewayBudgetRead = USER;
 /** Invoking: USE on the endpoint the handler names (`auth.authorize({endpoint})`). */
 export const GATEWAY_INVOKE: Access = { kind: "gatewayInvoke", endpoint: field("endpoint") };

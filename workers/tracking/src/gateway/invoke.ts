@@ -1,6 +1,10 @@
 import {
   aggregateChunks,
+  BudgetExceeded,
+  type BudgetState,
   CallLimitExceeded,
+  checkBudgets,
+  costOfAnswer,
   countCall,
   type EndpointKind,
   type GatewayAttempt,
@@ -8,11 +12,13 @@ import {
   gatewayTrace,
   type Json,
   LIMIT_TAG,
+  loadBudgetStates,
   newGatewayTraceId,
   PROVIDERS,
   type ProviderCall,
   type ProviderTarget,
   parseCallLimit,
+  recordBudgetSpend,
   recordServedRequests,
   routeOf,
   type TokenUsage,
@@ -173,6 +179,8 @@ interface CallLog {
   /** The answer (a stream's, put together) once there is one. */
   output?: unknown;
   usage?: TokenUsage;
+  /** The call's cost in USD, where the provider's answer reports one (budgets count it). */
+  cost?: number;
 }
 
 async function answer(
@@ -191,6 +199,7 @@ async function answer(
   const mapped = provider.response(invocation.kind, body, target);
   log.output = mapped;
   log.usage = usageOfAnswer(mapped);
+  log.cost = costOfAnswer(body);
   return Response.json(mapped);
 }
 
@@ -238,6 +247,7 @@ async function streamed(
           }
           const usage = provider.streamUsage?.(event);
           if (usage) log.usage = { ...log.usage, ...usage };
+          log.cost = costOfAnswer(event) ?? log.cost;
           for (const chunk of provider.chunk(invocation.kind, event, target)) {
             chunks.push(chunk);
             await send(chunk);
@@ -296,6 +306,42 @@ function recordCall(
 }
 
 /**
+ * Budget policies and their current windows' spend, kept per isolate for BUDGET_TTL_MS (MLflow's
+ * tracker refreshes from its database on an interval too): while it is fresh a call's budget
+ * check costs no D1 round trip. This isolate's budget writes empty it at once (routes/gateway.ts).
+ */
+export const BUDGET_TTL_MS = 5_000;
+let budgets: { states: BudgetState[]; at: number } | undefined;
+
+export function forgetBudgets(): void {
+  budgets = undefined;
+}
+
+async function budgetStates(rc: RequestContext): Promise<BudgetState[]> {
+  const now = Date.now();
+  if (budgets && now - budgets.at < BUDGET_TTL_MS) return budgets.states;
+  const states = await loadBudgetStates(rc.tracking);
+  budgets = { states, at: now };
+  return states;
+}
+
+/** A priced call's cost added to every budget's current window, after the answer. */
+function recordSpend(rc: RequestContext, route: GatewayRoute, log: CallLog): void {
+  const cost = log.cost;
+  if (cost === undefined) return;
+  rc.waitUntil(
+    (async () => {
+      const states = await budgetStates(rc);
+      if (states.length === 0) return;
+      const at = budgets?.at ?? Date.now();
+      budgets = { states: await recordBudgetSpend(rc.tracking, states, cost), at };
+    })().catch((error) => {
+      console.warn(`Gateway spend for endpoint '${route.name}' dropped: ${(error as Error).message}`);
+    }),
+  );
+}
+
+/**
  * Tries the route's models in order (MLflow's FallbackProvider: any failure moves on); the last
  * failure is what the caller gets, with no secret in its text.
  */
@@ -305,6 +351,17 @@ export async function invoke(
   requestId: string,
 ): Promise<Response> {
   const route = routeOf(await gatewayEndpoint(rc, invocation.endpoint), requestId);
+  try {
+    checkBudgets(await budgetStates(rc), rc.tracking.now());
+  } catch (error) {
+    if (!(error instanceof BudgetExceeded)) throw error;
+    // As MLflow's check_budget_limit: a 429, and an error trace where usage is tracked.
+    const log: CallLog = { attempts: [], output: error.toJSON() };
+    recordCall(rc, route, invocation, requestId, Date.now(), log, 429);
+    const response = Response.json(error.toJSON(), { status: 429 });
+    response.headers.set("Retry-After", String(error.retryAfterSeconds));
+    return response;
+  }
   const limit = route.tags[LIMIT_TAG];
   if (limit !== undefined) {
     try {
@@ -338,11 +395,13 @@ export async function invoke(
         ? streamed(rc.gateway, target, invocation, log, (error) => {
             finish(error);
             recordCall(rc, route, invocation, requestId, startMs, log, 200);
+            recordSpend(rc, route, log);
           })
         : answer(rc.gateway, target, invocation, log));
       if (!stream) {
         finish();
         recordCall(rc, route, invocation, requestId, startMs, log, 200);
+        recordSpend(rc, route, log);
       }
       response.headers.set("X-Edgeflow-Gateway-Model", target.definitionName);
       return response;

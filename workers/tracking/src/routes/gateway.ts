@@ -2,6 +2,7 @@ import * as core from "@edgeflow/core";
 import { endpoints as api } from "@edgeflow/schema";
 import * as rule from "../auth/rules";
 import { forgetGatewayEndpoints } from "../gateway/endpoint-cache";
+import { forgetBudgets } from "../gateway/invoke";
 import type { RequestContext } from "../request-context";
 import { type Route, route } from "./route";
 
@@ -13,6 +14,19 @@ const write: typeof route = (api, access, handler, options) =>
     async (input, ctx, rc) => {
       const out = await handler(input, ctx, rc);
       forgetGatewayEndpoints();
+      return out;
+    },
+    options,
+  );
+
+/** A budget policy write: invocations in this isolate see it at once (gateway/invoke.ts). */
+const budgetWrite: typeof route = (api, access, handler, options) =>
+  route(
+    api,
+    access,
+    async (input, ctx, rc) => {
+      const out = await handler(input, ctx, rc);
+      forgetBudgets();
       return out;
     },
     options,
@@ -33,7 +47,7 @@ async function readable<T>(
 
 /**
  * MLflow 3's AI gateway store API (/api/3.0/mlflow/gateway/...): secrets, model definitions,
- * endpoints and their model mappings and tags, with MLflow 3.11's per-resource permissions
+ * endpoints and their model mappings, tags and bindings, budget policies, with MLflow 3.11's per-resource permissions
  * (auth/rules.ts): any signed-in user may create, and gets MANAGE on what they create; building
  * on a secret or model definition needs USE on it; reads need READ, changes EDIT, deletes MANAGE.
  * Lists show only what the caller may read (MLflow 3.11 lists everything to everyone).
@@ -117,4 +131,38 @@ export const gatewayRoutes: Route[] = [
     await core.deleteGatewayEndpointTag(ctx, input);
     return {};
   }),
+  route(api.createEndpointBinding, rule.gatewayEndpoint("update"), async (input, ctx) => ({
+    binding: await core.createEndpointBinding(ctx, input),
+  })),
+  route(api.deleteEndpointBinding, rule.gatewayEndpoint("update"), async (input, ctx) => {
+    await core.deleteEndpointBinding(ctx, input);
+    return {};
+  }),
+  route(api.listEndpointBindings, rule.gatewayEndpointBindingList, async (input, ctx, rc) => ({
+    bindings: await readable(
+      rc,
+      "endpoint",
+      await core.listEndpointBindings(ctx, input),
+      (b) => b.endpoint_id,
+    ),
+  })),
+  budgetWrite(api.createBudgetPolicy, rule.gatewayBudgetChange, async (input, ctx) => ({
+    budget_policy: await core.createBudgetPolicy(ctx, input),
+  })),
+  route(api.getBudgetPolicy, rule.gatewayBudgetRead, async (input, ctx) => ({
+    budget_policy: await core.getBudgetPolicy(ctx, input.budget_policy_id),
+  })),
+  budgetWrite(api.updateBudgetPolicy, rule.gatewayBudgetChange, async (input, ctx) => ({
+    budget_policy: await core.updateBudgetPolicy(ctx, input),
+  })),
+  budgetWrite(api.deleteBudgetPolicy, rule.gatewayBudgetChange, async (input, ctx) => {
+    await core.deleteBudgetPolicy(ctx, input.budget_policy_id);
+    return {};
+  }),
+  route(api.listBudgetPolicies, rule.gatewayBudgetRead, async (input, ctx) =>
+    core.listBudgetPolicies(ctx, input),
+  ),
+  route(api.listBudgetWindows, rule.gatewayBudgetRead, async (_input, ctx) => ({
+    windows: await core.listBudgetWindows(ctx),
+  })),
 ];

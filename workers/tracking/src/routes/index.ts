@@ -3,6 +3,7 @@ import { authRoutes, gatewayPermissionRoutes } from "./auth";
 import { experimentRoutes } from "./experiments";
 import { gatewayRoutes } from "./gateway";
 import { gatewayInvocationRoutes } from "./gateway-invocations";
+import { gatewayProxyRoutes } from "./gateway-proxy";
 import { graphqlRoutes } from "./graphql";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
@@ -31,8 +32,11 @@ export const API_PREFIXES = ["/api/2.0", "/ajax-api/2.0"] as const;
 export const rootRoutes: Route[] = [...rootArtifactRoutes];
 export const ROOT_PREFIXES = ["", "/ajax-api/2.0/mlflow"] as const;
 
-/** Endpoints MLflow keeps for its web UI, outside its protos: served under /ajax-api/2.0 only (routes/ui.ts). */
-export { uiRoutes };
+/**
+ * Endpoints MLflow keeps for its web UI, outside its protos: served under /ajax-api/2.0 only
+ * (routes/ui.ts, and the prompt lab's gateway proxy, routes/gateway-proxy.ts).
+ */
+export const webUiRoutes: Route[] = [...uiRoutes, ...gatewayProxyRoutes];
 export const UI_PREFIXES = ["/ajax-api/2.0"] as const;
 
 /** MLflow's GraphQL endpoint (routes/graphql.ts). */
@@ -57,6 +61,6 @@ export const ROUTE_GROUPS: readonly { routes: readonly Route[]; prefixes: readon
   // The AI gateway's invocation paths, where each client expects them (routes/gateway-invocations.ts).
   { routes: gatewayInvocationRoutes, prefixes: [""] },
   { routes: rootRoutes, prefixes: ROOT_PREFIXES },
-  { routes: uiRoutes, prefixes: UI_PREFIXES },
+  { routes: webUiRoutes, prefixes: UI_PREFIXES },
   { routes: graphqlRoutes, prefixes: GRAPHQL_PREFIXES },
 ];
