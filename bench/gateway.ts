@@ -95,29 +95,47 @@ try {
     provider: "openai",
     model_name: "stand-in",
   });
-  await store("endpoints/create", {
-    name: "bench",
-    model_configs: [{ model_definition_id: model_definition?.model_definition_id, linkage_type: "PRIMARY" }],
-  });
+  // The default (usage tracking on: a trace per call, written after the answer) and without it.
+  for (const [name, usageTracking] of [
+    ["bench", true],
+    ["bench-untracked", false],
+  ] as const) {
+    await store("endpoints/create", {
+      name,
+      usage_tracking: usageTracking,
+      model_configs: [
+        { model_definition_id: model_definition?.model_definition_id, linkage_type: "PRIMARY" },
+      ],
+    });
+  }
 
   const messages = [{ role: "user", content: "How far is the moon?" }];
   // The same upstream body either way: the gateway sends the configured model and the key.
   const directBody = JSON.stringify({ model: "stand-in", messages });
   const gatewayBody = JSON.stringify({ model: "bench", messages });
+  const untrackedBody = JSON.stringify({ model: "bench-untracked", messages });
   const directUrl = new URL("/v1/chat/completions", upstream.url);
   const gatewayUrl = new URL("/v1/chat/completions", stack.tracking.url);
   const withKey = { authorization: `Bearer ${KEY}` };
   const sides = {
     direct: (body = directBody) => post(agents.direct, directUrl, body, withKey),
     gateway: (body = gatewayBody) => post(agents.gateway, gatewayUrl, body),
+    untracked: (body = untrackedBody) => post(agents.gateway, gatewayUrl, body),
   };
 
   log("warming up…");
   for (let i = 0; i < WARMUP; i++) for (const call of Object.values(sides)) await call();
-  const latency: Record<keyof typeof sides, number[]> = { direct: [], gateway: [] };
+  const latency: Record<keyof typeof sides, number[]> = { direct: [], gateway: [], untracked: [] };
   log(`latency: ${ROUNDS} interleaved rounds…`);
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? (["direct", "gateway"] as const) : (["gateway", "direct"] as const);
+  // One gateway side at a time against the baseline: a tracked call's trace is written after its
+  // answer and would otherwise land on the untracked side's clock.
+  const passes = [
+    ["direct", "untracked"],
+    ["direct", "gateway"],
+  ] as const;
+  for (let round = 0; round < 2 * ROUNDS; round++) {
+    const pass = passes[round < ROUNDS ? 0 : 1];
+    const order = round % 2 === 0 ? pass : ([...pass].reverse() as (typeof pass)[number][]);
     for (const side of order) {
       const started = performance.now();
       await sides[side]();
@@ -126,8 +144,12 @@ try {
   }
 
   log(`time to first streamed event: ${STREAM_ROUNDS} interleaved rounds…`);
-  const ttft: Record<keyof typeof sides, number[]> = { direct: [], gateway: [] };
+  const ttft: Record<keyof typeof sides, number[]> = { direct: [], gateway: [], untracked: [] };
   const streamBody = (model: string) => JSON.stringify({ model, messages, stream: true });
+  for (let round = 0; round < STREAM_ROUNDS; round++) {
+    ttft.untracked.push(await sides.untracked(streamBody("bench-untracked")));
+    ttft.direct.push(await sides.direct(streamBody("stand-in")));
+  }
   for (let round = 0; round < STREAM_ROUNDS; round++) {
     ttft.gateway.push(await sides.gateway(streamBody("bench")));
     ttft.direct.push(await sides.direct(streamBody("stand-in")));
@@ -143,9 +165,14 @@ try {
 
   const d = summarize(latency.direct);
   const g = summarize(latency.gateway);
+  const u = summarize(latency.untracked);
   const td = summarize(ttft.direct);
   const tg = summarize(ttft.gateway);
+  const tu = summarize(ttft.untracked);
   const fmt = (ms: number) => ms.toFixed(2);
+  const row = (figure: string, base: number, untracked: number, tracked: number) =>
+    `| ${figure} | ${fmt(base)} | ${fmt(untracked)} (+${fmt(untracked - base)}, ${(untracked / base).toFixed(2)}×) | ${fmt(tracked)} (+${fmt(tracked - base)}, ${(tracked / base).toFixed(2)}×) |`;
+  const rate = (side: string) => throughput[side] ?? 0;
   const facts = machineFacts(repoRoot);
   console.log(
     [
@@ -154,13 +181,13 @@ try {
       `Machine: ${facts.cores} cores (${facts.cpuModel}), ${facts.memoryGiB.toFixed(1)} GiB, ${facts.os}; node ${facts.node}; miniflare ${facts.versions.miniflare}, workerd ${facts.versions.workerd}.`,
       `${ROUNDS} interleaved rounds of one chat request each way after ${WARMUP} warm-up rounds; ${STREAM_ROUNDS} streamed rounds; throughput: ${THROUGHPUT_REQUESTS} requests, ${CONCURRENCY} clients.`,
       "",
-      "| figure | direct to the upstream (baseline) | through the gateway | added by the gateway | ratio |",
-      "|---|---:|---:|---:|---:|",
-      `| chat answer p50 (ms) | ${fmt(d.p50)} | ${fmt(g.p50)} | ${fmt(g.p50 - d.p50)} | ${(g.p50 / d.p50).toFixed(2)}× |`,
-      `| chat answer p95 (ms) | ${fmt(d.p95)} | ${fmt(g.p95)} | ${fmt(g.p95 - d.p95)} | ${(g.p95 / d.p95).toFixed(2)}× |`,
-      `| time to first streamed event p50 (ms) | ${fmt(td.p50)} | ${fmt(tg.p50)} | ${fmt(tg.p50 - td.p50)} | ${(tg.p50 / td.p50).toFixed(2)}× |`,
-      `| time to first streamed event p95 (ms) | ${fmt(td.p95)} | ${fmt(tg.p95)} | ${fmt(tg.p95 - td.p95)} | ${(tg.p95 / td.p95).toFixed(2)}× |`,
-      `| throughput, ${CONCURRENCY} clients (req/s) | ${throughput.direct?.toFixed(0)} | ${throughput.gateway?.toFixed(0)} | | ${((throughput.gateway ?? 0) / (throughput.direct ?? 1)).toFixed(2)}× |`,
+      "| figure | direct to the upstream (baseline) | gateway, usage tracking off (added, ratio) | gateway, usage tracking on: the default (added, ratio) |",
+      "|---|---:|---:|---:|",
+      row("chat answer p50 (ms)", d.p50, u.p50, g.p50),
+      row("chat answer p95 (ms)", d.p95, u.p95, g.p95),
+      row("time to first streamed event p50 (ms)", td.p50, tu.p50, tg.p50),
+      row("time to first streamed event p95 (ms)", td.p95, tu.p95, tg.p95),
+      `| throughput, ${CONCURRENCY} clients (req/s) | ${rate("direct").toFixed(0)} | ${rate("untracked").toFixed(0)} (${(rate("untracked") / rate("direct")).toFixed(2)}×) | ${rate("gateway").toFixed(0)} (${(rate("gateway") / rate("direct")).toFixed(2)}×) |`,
       "",
       "Direct = node:http to the stand-in, keep-alive, with the key. Gateway = the same client to the tracking worker in " +
         "Miniflare (what `npm start` runs), which looks the endpoint up in local D1, opens the secret (AES-GCM), maps " +

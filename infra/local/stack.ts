@@ -7,8 +7,9 @@ import { localAuthVars } from "./auth-vars";
 import { applyLocalMigrations } from "./d1-migrations";
 import { localS3Vars, startLocalS3 } from "./s3-server";
 import { localSecretsKey } from "./secrets-key";
+import { startStackWorkers } from "./stack-runtime";
 import { ensureUiBuilt } from "./ui-build";
-import { type LocalWorker, startLocalWorker } from "./worker-runtime";
+import type { LocalWorker } from "./worker-runtime";
 
 export interface LocalStack {
   tracking: LocalWorker;
@@ -41,29 +42,27 @@ export async function startLocalStack(options: {
   await applyLocalMigrations(persistTo);
   const s3 = await startLocalS3(resolve(options.stateDir, "s3"));
   const vars = { ...localS3Vars(s3), ...auth.vars };
-  // One registry per stack: two stacks side by side (tests) never bind to each other's workers.
-  const registryPath = resolve(options.stateDir, "registry");
-  const tracking = await startLocalWorker({
-    configPath: "wrangler.toml",
-
+  const [tracking, inference] = await startStackWorkers(
+    [
+      {
+        configPath: "wrangler.toml",
+        port: options.port,
+        // The CLI asks /edgeflow/info where models are served.
+        vars: {
+          ...vars,
+          EDGEFLOW_INFERENCE_URL: `http://127.0.0.1:${options.inferencePort}`,
+          EDGEFLOW_SECRETS_KEY: localSecretsKey(options.stateDir, options.environment),
+        },
+      },
+      {
+        configPath: "workers/inference/wrangler.toml",
+        port: options.inferencePort,
+        vars: { ...vars, EDGEFLOW_CORS_ORIGINS: inferenceOrigins(vars.EDGEFLOW_CORS_ORIGINS, options.port) },
+      },
+    ],
     persistTo,
-    registryPath,
-    port: options.port,
-    // The CLI asks /edgeflow/info where models are served.
-    vars: {
-      ...vars,
-      EDGEFLOW_INFERENCE_URL: `http://127.0.0.1:${options.inferencePort}`,
-      EDGEFLOW_SECRETS_KEY: localSecretsKey(options.stateDir, options.environment),
-    },
-  });
-  const inference = await startLocalWorker({
-    configPath: "workers/inference/wrangler.toml",
-
-    persistTo,
-    registryPath,
-    port: options.inferencePort,
-    vars: { ...vars, EDGEFLOW_CORS_ORIGINS: inferenceOrigins(vars.EDGEFLOW_CORS_ORIGINS, options.port) },
-  });
+  );
+  if (!tracking || !inference) throw new Error("the local stack's workers did not start");
   return {
     tracking,
     inference,

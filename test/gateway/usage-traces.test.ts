@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { attributeValue } from "../traces/attribute-values";
 import { call } from "../traces/helpers";
 import { type Body, definition, endpoint, events, post, primary, STORE, secret } from "./helpers";
 
@@ -30,10 +31,8 @@ async function tracesOf(experimentId: string, count: number): Promise<Body[]> {
   throw new Error(`fewer than ${count} traces in experiment ${experimentId}`);
 }
 
-const attribute = (span: Body, key: string) => {
-  const found = (span.attributes as Body[]).find((a) => a.key === key);
-  return found ? JSON.parse(found.value.string_value) : undefined;
-};
+// Attributes are answered decoded, as MLflow's get_trace answers them (stored as JSON text).
+const attribute = (span: Body, key: string) => attributeValue(span, key);
 
 async function trackedEndpoint(models: string[], extra: Body = {}) {
   const secretId = await secret(KEY);

@@ -27,13 +27,25 @@ export interface StackWorld {
   close(): Promise<void>;
 }
 
-export async function openStack(): Promise<StackWorld> {
+export interface StackOptions {
+  /** The stack's settings (EDGEFLOW_AUTH, the first admin...), instead of process.env's. */
+  environment?: NodeJS.ProcessEnv;
+  /** More of the CLI's environment, e.g. MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD. */
+  cliEnv?: Record<string, string>;
+}
+
+export async function openStack(options: StackOptions = {}): Promise<StackWorld> {
   const stateDir = mkdtempSync(join(tmpdir(), "edgeflow-stack-"));
-  const stack = await startLocalStack({ stateDir, port: await freePort(), inferencePort: await freePort() });
+  const stack = await startLocalStack({
+    stateDir,
+    port: await freePort(),
+    inferencePort: await freePort(),
+    ...(options.environment ? { environment: options.environment } : {}),
+  });
   const scratch = join(stateDir, "scratch");
   mkdirSync(scratch);
   // No EDGEFLOW_INFERENCE_URI: the CLI learns the inference URL from the tracking server.
-  const env = { MLFLOW_TRACKING_URI: stack.tracking.url };
+  const env = { ...options.cliEnv, MLFLOW_TRACKING_URI: stack.tracking.url };
   return {
     stack,
     scratch,

@@ -10,8 +10,9 @@ import { call } from "./helpers";
  * fixtures/otlp/ are spans of the OpenTelemetry JS SDK encoded by @opentelemetry/otlp-transformer
  * (scripts/generate-otlp-fixtures.ts made them; the tests only read the committed files). Each
  * `<name>.expected.json` holds the SDK's own view of its spans; the MLflow rules below turn it into
- * the span JSON MLflow keeps (trace-service.ts describes them), and both the decoder and the
- * worker's /v1/traces → traces/get round trip must give exactly that.
+ * the span JSON MLflow keeps (trace-service.ts describes them): the decoder must give exactly
+ * that, and the worker's /v1/traces → traces/get round trip that with its attributes decoded as
+ * MLflow's get_trace answers them (traces/attribute-form.ts).
  */
 
 // Binary fixtures as data: URLs (Vite's ?url&inline), so workerd needs no file system.
@@ -70,7 +71,7 @@ const b64 = (hex: string) =>
  * (the trace's id unless the span names one), later duplicates replacing earlier keys in place;
  * empty event fields left out; a status message kept only on errors; UNSET as no code.
  */
-function mlflowSpan(span: ExpectedSpan) {
+function mlflowSpan(span: ExpectedSpan, form: (value: AnyValue) => AnyValue = storedValue) {
   const attributes = new Map<string, KeyValue>([
     [
       "mlflow.traceRequestId",
@@ -78,6 +79,7 @@ function mlflowSpan(span: ExpectedSpan) {
     ],
   ]);
   for (const kv of span.attributes) attributes.set(kv.key, kv);
+  for (const [key, kv] of attributes) attributes.set(key, { key, value: form(kv.value) });
   const events = span.events.map((event) => ({
     ...(event.time_unix_nano !== "0" ? { time_unix_nano: event.time_unix_nano } : {}),
     ...(event.name ? { name: event.name } : {}),
@@ -102,6 +104,68 @@ function mlflowSpan(span: ExpectedSpan) {
   };
 }
 
+/** Python's json.dumps of a decoded AnyValue (the fixtures' doubles are not integral). */
+function pyDumps(value: AnyValue): string {
+  if ("string_value" in value) return JSON.stringify(value.string_value);
+  if ("int_value" in value) return String(value.int_value);
+  if ("double_value" in value) return String(value.double_value);
+  if ("bool_value" in value) return String(value.bool_value);
+  if ("array_value" in value)
+    return `[${((value.array_value as { values?: AnyValue[] }).values ?? []).map(pyDumps).join(", ")}]`;
+  if ("kvlist_value" in value)
+    return `{${((value.kvlist_value as { values?: KeyValue[] }).values ?? [])
+      .map((kv) => `${JSON.stringify(kv.key)}: ${pyDumps(kv.value)}`)
+      .join(", ")}}`;
+  return "null";
+}
+
+const tryJson = (text: string): { value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * MLflow 3.11's stored form of an OTLP attribute (sanitize_attributes after from_otel_proto):
+ * JSON text of a string, list or dict kept, lists and dicts dumped, a string reading as a number,
+ * bool or null quoted. Edgeflow keeps other strings and typed scalars as they are.
+ */
+function storedValue(value: AnyValue): AnyValue {
+  if ("array_value" in value || "kvlist_value" in value) return { string_value: pyDumps(value) };
+  if (typeof value.string_value !== "string") return value;
+  const parsed = tryJson(value.string_value);
+  const kept =
+    parsed === undefined ||
+    typeof parsed.value === "string" ||
+    (typeof parsed.value === "object" && parsed.value !== null);
+  return kept ? value : { string_value: JSON.stringify(value.string_value) };
+}
+
+function anyValueOf(value: unknown): AnyValue {
+  if (value === null) return {};
+  if (typeof value === "string") return { string_value: value };
+  if (typeof value === "boolean") return { bool_value: value };
+  if (typeof value === "number")
+    return Number.isInteger(value) ? { int_value: String(value) } : { double_value: value };
+  if (Array.isArray(value)) return { array_value: value.length ? { values: value.map(anyValueOf) } : {} };
+  const entries = Object.entries(value as Record<string, unknown>);
+  return {
+    kvlist_value: entries.length
+      ? { values: entries.map(([key, v]) => ({ key, value: anyValueOf(v) })) }
+      : {},
+  };
+}
+
+/** What get_trace answers (Span.to_otel_proto): the stored JSON text decoded. */
+function answeredValue(value: AnyValue): AnyValue {
+  const stored = storedValue(value);
+  if (typeof stored.string_value !== "string") return stored;
+  const parsed = tryJson(stored.string_value);
+  return parsed === undefined ? stored : anyValueOf(parsed.value);
+}
+
 const STATUS = ["UNSET", "OK", "ERROR"] as const;
 
 describe("the core decoder on the SDK's own encoding", () => {
@@ -122,7 +186,7 @@ describe("the core decoder on the SDK's own encoding", () => {
   it.each(FIXTURES)("decodes %s.bin span for span", (name) => {
     const expected = expectedOf(name).spans;
     const decoded = decodeExportTraceRequest(fixtureBytes(name));
-    expect(decoded.map((span) => span.json)).toEqual(expected.map(mlflowSpan));
+    expect(decoded.map((span) => span.json)).toEqual(expected.map((span) => mlflowSpan(span)));
     expect(
       decoded.map(({ traceId, spanIdHex, parentSpanIdHex, startTimeNs, endTimeNs, statusCode }) => ({
         traceId,
@@ -266,7 +330,9 @@ describe("/v1/traces with the SDK's encoding, read back through MLflow's traces 
       const traceId = `tr-${hex}`;
       const stored = await getTrace(traceId);
       const bySpanId = (a: { span_id: string }, b: { span_id: string }) => a.span_id.localeCompare(b.span_id);
-      expect([...stored].sort(bySpanId)).toEqual(spans.map(mlflowSpan).sort(bySpanId));
+      // Answered decoded: the storage-form JSON text comes back as MLflow's get_trace gives it.
+      const answered = spans.map((span) => mlflowSpan(span, answeredValue));
+      expect([...stored].sort(bySpanId)).toEqual(answered.sort(bySpanId));
 
       // The trace's info follows its spans: time range, and state from the root span if it came.
       const info = await infoOf(traceId);

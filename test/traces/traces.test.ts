@@ -44,8 +44,12 @@ describe("OTLP ingestion and get", () => {
       end_time_unix_nano: Number(t.start + 50_000_000n),
       attributes: [
         { key: "mlflow.traceRequestId", value: { string_value: t.mlflowId } },
-        { key: "mlflow.spanType", value: { string_value: '"CHAIN"' } },
-        { key: "mlflow.spanInputs", value: { string_value: '{"x": 1}' } },
+        // Sent as JSON text (MLflow's storage form), answered decoded as MLflow's get_trace does.
+        { key: "mlflow.spanType", value: { string_value: "CHAIN" } },
+        {
+          key: "mlflow.spanInputs",
+          value: { kvlist_value: { values: [{ key: "x", value: { int_value: "1" } }] } },
+        },
         { key: "count", value: { int_value: "3" } },
         { key: "ratio", value: { double_value: 0.5 } },
         { key: "flag", value: { bool_value: true } },

@@ -1,3 +1,4 @@
+import { decodedString, storedAttributes } from "../traces/attribute-form";
 import { type Decoded, decodeMessage, type MessageTable, ProtobufError } from "./protobuf";
 
 /**
@@ -6,7 +7,9 @@ import { type Decoded, decodeMessage, type MessageTable, ProtobufError } from ".
  * MLflow reads an OTLP span into its own Span (Span.from_otel_proto), stores Span.to_dict and
  * answers get_trace with Span.to_otel_proto — so kind, trace_state, flags, links, resource and
  * scope are dropped, a status message survives only on errors, and the MLflow trace id joins
- * the attributes. The JSON is protobuf's (snake_case names, bytes as base64).
+ * the attributes. The JSON is protobuf's (snake_case names, bytes as base64). Span attributes are
+ * kept in MLflow's storage form, JSON text, whichever form they came in (traces/attribute-form.ts);
+ * get_trace answers them decoded.
  */
 
 const KeyValue: MessageTable = {};
@@ -163,11 +166,15 @@ export function ingestSpan(span: Decoded): IngestedSpan {
   const parent = span.parent_span_id as Uint8Array | undefined;
   const parentBytes = parent && parent.length > 0 ? idBytes(parent, 8, "parent_span_id") : undefined;
   const generatedId = `tr-${hex(traceBytes)}`;
-  const attributes = attributeList(span.attributes as Decoded[] | undefined, {
-    key: REQUEST_ID_ATTRIBUTE,
-    value: { string_value: generatedId },
-  });
-  const named = attributes.find((kv) => kv.key === REQUEST_ID_ATTRIBUTE)?.value.string_value;
+  const attributes = storedAttributes(
+    attributeList(span.attributes as Decoded[] | undefined, {
+      key: REQUEST_ID_ATTRIBUTE,
+      value: { string_value: generatedId },
+    }),
+  );
+  const namedValue = attributes.find((kv) => kv.key === REQUEST_ID_ATTRIBUTE)?.value.string_value;
+  // The id as MLflow reads it (Span.trace_id: the attribute JSON-decoded).
+  const named = typeof namedValue === "string" ? decodedString(namedValue) : undefined;
   const status = (span.status as Decoded | undefined) ?? {};
   const code = status.code === 1 ? "OK" : status.code === 2 ? "ERROR" : "UNSET";
   const end = span.end_time_unix_nano as string | undefined;
@@ -197,7 +204,7 @@ export function ingestSpan(span: Decoded): IngestedSpan {
     },
   };
   return {
-    traceId: typeof named === "string" && named !== "" ? named : generatedId,
+    traceId: named !== undefined && named !== "" ? named : generatedId,
     spanIdHex: hex(spanBytes),
     parentSpanIdHex: parentBytes ? hex(parentBytes) : undefined,
     startTimeNs: json.start_time_unix_nano,

@@ -111,7 +111,10 @@ function spanOf(
 const jsonAttributes = (attributes: Record<string, unknown> | undefined): [string, string][] =>
   Object.entries(attributes ?? {}).map(([key, value]) => [key, JSON.stringify(value)]);
 
-/** The root span and its children, in the JSON the OTLP endpoint stores, so get_trace and the UI read them unchanged. */
+/**
+ * The root span and its children, in the JSON the OTLP endpoint stores (attributes as JSON text,
+ * MLflow's storage form), so get_trace answers them decoded like any other span (attribute-form.ts).
+ */
 function spansOf(trace: ServedRequestTrace): { span: IngestedSpan; type: string }[] {
   const rootHex = trace.traceId.slice("tr-".length).slice(0, 16);
   const rootType = trace.spanType ?? "CHAIN";

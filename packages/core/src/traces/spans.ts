@@ -10,6 +10,7 @@ import type { IngestedSpan, OtelSpanJson } from "../otlp/trace-service";
 import { spanTypeOf } from "../otlp/trace-service";
 import { getExperimentRow } from "../tracking/experiments";
 import { appendToUriPath } from "../uri";
+import { answeredSpan } from "./attribute-form";
 import { derivedMetadataStatements, deriveTraceInfo } from "./derived";
 import { ARTIFACT_LOCATION_TAG, SPANS_LOCATION_TAG, TRACKING_STORE } from "./trace-info";
 
@@ -152,7 +153,10 @@ async function readObject(ctx: TrackingContext, key: string): Promise<OtelSpanJs
   return JSON.parse(await readText(object.body)) as OtelSpanJson;
 }
 
-/** Each trace's spans, root spans first, then by start time (MLflow's order). */
+/**
+ * Each trace's spans, root spans first, then by start time (MLflow's order), as get_trace answers
+ * them: attributes stored as JSON text come back decoded (attribute-form.ts).
+ */
 export async function readSpans(
   ctx: TrackingContext,
   traceIds: readonly string[],
@@ -178,7 +182,7 @@ export async function readSpans(
   );
   rows.forEach((row, index) => {
     const list = out.get(row.traceId) ?? [];
-    list.push(contents[index] as OtelSpanJson);
+    list.push(answeredSpan(contents[index] as OtelSpanJson));
     out.set(row.traceId, list);
   });
   return out;

@@ -54,14 +54,28 @@ export async function searchTraces(experimentId: string, filter: string) {
 type Raw = Record<string, unknown>;
 const pick = (span: Raw, ...keys: string[]) => keys.map((key) => span[key]).find((v) => v !== undefined);
 
-/** OTLP attributes are a list of {key, value: {stringValue | intValue | ...}}; MLflow's a plain map. */
+type KeyValue = { key: string; value?: Raw };
+
+/** An OTLP AnyValue as a plain value: key-value lists as objects, arrays as arrays (snake or camel case). */
+function plainOf(value: Raw | undefined): unknown {
+  if (!value) return undefined;
+  const kvlist = pick(value, "kvlist_value", "kvlistValue") as { values?: KeyValue[] } | undefined;
+  if (kvlist) return Object.fromEntries((kvlist.values ?? []).map((kv) => [kv.key, plainOf(kv.value)]));
+  const array = pick(value, "array_value", "arrayValue") as { values?: Raw[] } | undefined;
+  if (array) return (array.values ?? []).map(plainOf);
+  const int = pick(value, "int_value", "intValue");
+  if (int !== undefined) return Number.isSafeInteger(Number(int)) ? Number(int) : String(int);
+  return Object.values(value)[0] ?? null;
+}
+
+/**
+ * OTLP attributes are a list of {key, value: AnyValue}, answered decoded as MLflow answers them
+ * (mlflow.spanInputs a key-value list, mlflow.spanType a plain string); MLflow's own a plain map.
+ */
 function attributesOf(raw: unknown): Record<string, unknown> {
   if (!Array.isArray(raw)) return (raw as Record<string, unknown>) ?? {};
   const out: Record<string, unknown> = {};
-  for (const entry of raw as { key: string; value?: Record<string, unknown> }[]) {
-    const value = entry.value ?? {};
-    out[entry.key] = Object.values(value)[0];
-  }
+  for (const entry of raw as KeyValue[]) out[entry.key] = plainOf(entry.value);
   return out;
 }
 
