@@ -1,4 +1,8 @@
 import { decodedString, storedAttributes } from "../traces/attribute-form";
+import type { AnyValueJson, KeyValueJson, OtelSpanJson } from "./span-json";
+
+export type { AnyValueJson, KeyValueJson, OtelSpanJson } from "./span-json";
+
 import { type Decoded, decodeMessage, type MessageTable, ProtobufError } from "./protobuf";
 
 /**
@@ -69,27 +73,6 @@ const ResourceSpans: MessageTable = {
 const ExportTraceServiceRequest: MessageTable = {
   1: { name: "resource_spans", kind: { message: ResourceSpans }, repeated: true },
 };
-
-/** protobuf JSON of an AnyValue: one of string_value, bool_value, int_value (text), ... or {}. */
-export type AnyValueJson = Record<string, unknown>;
-export interface KeyValueJson {
-  key: string;
-  value: AnyValueJson;
-}
-
-/** A span as get_trace returns it (opentelemetry.proto.trace.v1.Span in protobuf JSON). */
-export interface OtelSpanJson {
-  trace_id: string;
-  span_id: string;
-  parent_span_id?: string;
-  name?: string;
-  /** Nanoseconds as decimal text: they exceed 2^53. */
-  start_time_unix_nano: string;
-  end_time_unix_nano?: string;
-  attributes?: KeyValueJson[];
-  events?: { time_unix_nano?: string; name?: string; attributes?: KeyValueJson[] }[];
-  status: { code?: "STATUS_CODE_OK" | "STATUS_CODE_ERROR"; message?: string };
-}
 
 export interface IngestedSpan {
   /** MLflow's trace id: "tr-" + the OTel trace id in hex, unless the span names its own. */

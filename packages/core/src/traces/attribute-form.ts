@@ -1,4 +1,4 @@
-import type { AnyValueJson, KeyValueJson, OtelSpanJson } from "../otlp/trace-service";
+import type { AnyValueJson, KeyValueJson, OtelSpanJson } from "../otlp/span-json";
 
 /**
  * Span attributes in MLflow's two forms. MLflow stores every attribute as JSON text
