@@ -146,13 +146,14 @@ try {
   log(`time to first streamed event: ${STREAM_ROUNDS} interleaved rounds…`);
   const ttft: Record<keyof typeof sides, number[]> = { direct: [], gateway: [], untracked: [] };
   const streamBody = (model: string) => JSON.stringify({ model, messages, stream: true });
-  for (let round = 0; round < STREAM_ROUNDS; round++) {
-    ttft.untracked.push(await sides.untracked(streamBody("bench-untracked")));
-    ttft.direct.push(await sides.direct(streamBody("stand-in")));
-  }
-  for (let round = 0; round < STREAM_ROUNDS; round++) {
-    ttft.gateway.push(await sides.gateway(streamBody("bench")));
-    ttft.direct.push(await sides.direct(streamBody("stand-in")));
+  for (const [side, endpoint] of [
+    ["untracked", "bench-untracked"],
+    ["gateway", "bench"],
+  ] as const) {
+    for (let round = 0; round < STREAM_ROUNDS; round++) {
+      ttft[side].push(await sides[side](streamBody(endpoint)));
+      ttft.direct.push(await sides.direct(streamBody("stand-in")));
+    }
   }
 
   const throughput: Record<string, number> = {};

@@ -24,6 +24,23 @@ export async function bundleWorker(configPath: string, outdir: string): Promise<
   return resolve(outdir, "index.js");
 }
 
+/**
+ * A bundle's modules for Miniflare. A bundle with only index.js lets Miniflare collect its imports;
+ * one with .wasm modules (the inference worker) lists them, because Miniflare's import collection
+ * refuses the non-literal dynamic imports inside onnxruntime-web, which workerd itself never reaches.
+ */
+export function bundleModules(outdir: string) {
+  const scriptPath = resolve(outdir, "index.js");
+  const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
+  if (wasm.length === 0) return { modules: true, scriptPath };
+  return {
+    modules: [
+      { type: "ESModule", path: scriptPath },
+      ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(outdir, file) })),
+    ],
+  };
+}
+
 function addTree(hash: ReturnType<typeof createHash>, path: string): void {
   const stat = statSync(path);
   if (stat.isDirectory()) {

@@ -6,11 +6,10 @@
  * database is one object, and the tracking worker's INFERENCE service binding reaches the
  * inference worker directly, as Cloudflare routes it, without a dev registry.
  */
-import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { cachedBundle } from "./bundle-cache";
+import { bundleModules, cachedBundle, sourceHash } from "./bundle-cache";
 import type { LocalWorker } from "./worker-runtime";
 import { projectRoot } from "./wrangler";
 
@@ -20,26 +19,9 @@ export interface StackWorkerSpec {
   vars: Record<string, string>;
 }
 
-/**
- * The bundle's modules. A bundle with only index.js lets Miniflare collect its imports; one with
- * .wasm modules (the inference worker) lists them, because Miniflare's import collection refuses the
- * non-literal dynamic imports inside onnxruntime-web, which workerd itself never reaches.
- */
-function bundleModules(outdir: string) {
-  const scriptPath = resolve(outdir, "index.js");
-  const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
-  if (wasm.length === 0) return { modules: true, scriptPath };
-  return {
-    modules: [
-      { type: "ESModule", path: scriptPath },
-      ...wasm.map((file) => ({ type: "CompiledWasm", path: resolve(outdir, file) })),
-    ],
-  };
-}
-
-async function workerOptionsOf(spec: StackWorkerSpec) {
+async function workerOptionsOf(spec: StackWorkerSpec, sources: string) {
   const configPath = resolve(projectRoot, spec.configPath);
-  const outdir = await cachedBundle(spec.configPath);
+  const outdir = await cachedBundle(spec.configPath, sources);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   return {
     ...workerOptions,
@@ -59,7 +41,9 @@ async function workerOptionsOf(spec: StackWorkerSpec) {
  * every worker in it, state kept (a crashed server coming back).
  */
 export async function startStackWorkers(specs: StackWorkerSpec[], persistTo: string): Promise<LocalWorker[]> {
-  const workers = await Promise.all(specs.map(workerOptionsOf));
+  // One hash of the sources for all the workers: reading the tree once is enough.
+  const sources = sourceHash();
+  const workers = await Promise.all(specs.map((spec) => workerOptionsOf(spec, sources)));
   const settings = {
     workers,
     host: "127.0.0.1",

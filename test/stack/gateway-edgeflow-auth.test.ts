@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportFolder, openStack, type StackWorld } from "./harness";
+import { openStack, registerChampion, type StackWorld } from "./harness";
 
 /**
  * The AI gateway's `edgeflow` provider with auth ON, on the whole local stack: the tracking worker
@@ -99,18 +99,7 @@ beforeAll(async () => {
   expect(world.stack.authSummary).toMatch(/^ON/);
 
   // The admin logs and registers the model, as gateway-edgeflow.test.ts does with auth off.
-  const logged = await world.edgeflow([
-    "models",
-    "log",
-    exportFolder(world, "stories260K"),
-    "--quantize",
-    "q8",
-    "--register",
-    MODEL,
-    "--alias",
-    "champion",
-    "--json",
-  ]);
+  const logged = await registerChampion(world, "stories260K", MODEL);
   expect(logged.stderr).toBe("");
   expect(logged.status).toBe(0);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportFolder, openStack, type StackWorld } from "./harness";
+import { openStack, registerChampion, type StackWorld } from "./harness";
 
 /**
  * The AI gateway's `edgeflow` provider on the whole local stack: a gateway endpoint over a model
  * registered here (stories260K) calls the inference worker through the tracking worker's
- * INFERENCE service binding (both workers in workerd, found through the stack's dev registry),
+ * INFERENCE service binding (both workers in one workerd, infra/local/stack-runtime.ts),
  * and answers what the inference worker itself answers, as llm/v1 chat, completions and a stream.
  */
 
@@ -12,18 +12,7 @@ let world: StackWorld;
 const MODEL = "gateway-stories";
 beforeAll(async () => {
   world = await openStack();
-  const logged = await world.edgeflow([
-    "models",
-    "log",
-    exportFolder(world, "stories260K"),
-    "--quantize",
-    "q8",
-    "--register",
-    MODEL,
-    "--alias",
-    "champion",
-    "--json",
-  ]);
+  const logged = await registerChampion(world, "stories260K", MODEL);
   expect(logged.stderr).toBe("");
 });
 afterAll(async () => {

@@ -85,3 +85,23 @@ export function exportFolder(world: StackWorld, fixture: string): string {
   });
   return target;
 }
+
+/**
+ * A fixture quantised, logged and registered as `name` with alias `champion` through the CLI
+ * (`models log --quantize q8 --register <name> --alias champion --json`): the set-up of the
+ * tests that serve a model rather than test the CLI.
+ */
+export async function registerChampion(world: StackWorld, fixture: string, name: string): Promise<CliResult> {
+  return world.edgeflow([
+    "models",
+    "log",
+    exportFolder(world, fixture),
+    "--quantize",
+    "q8",
+    "--register",
+    name,
+    "--alias",
+    "champion",
+    "--json",
+  ]);
+}
